@@ -1,0 +1,33 @@
+using Wharf.Domain.Jobs;
+
+namespace Wharf.Storage;
+
+/// <summary>Jobs: creation (bulk, idempotent, duplicate-aware), reads, and compare-and-set changes.</summary>
+public interface IJobStore
+{
+    /// <summary>
+    /// Creates every job of <paramref name="request"/> in one transaction, or none. Assigns increasing decimal ids,
+    /// writes each job's first history entry, records the idempotency claim, and refuses duplicates, all inside
+    /// that transaction; only after it commits are the ids returned.
+    /// </summary>
+    Task<CreateJobsResult> CreateJobsAsync(CreateJobsRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The job with this id and its full history, or null.</summary>
+    Task<Job?> GetJobAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>The jobs among <paramref name="ids"/> that exist, with their history; missing ids are skipped.</summary>
+    Task<IReadOnlyList<Job>> GetJobsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken);
+
+    /// <summary>One page of jobs matching <paramref name="query"/>, with a token for the next page.</summary>
+    Task<JobPage> BrowseJobsAsync(JobQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves <paramref name="change"/> if, and only if, the job is still in <see cref="JobChange.ExpectedState"/> at
+    /// <see cref="JobChange.ExpectedVersion"/> (compare-and-set), appending its history entry in the same
+    /// transaction. False when another change came first; the caller re-reads and decides again.
+    /// </summary>
+    Task<bool> TrySaveAsync(JobChange change, CancellationToken cancellationToken);
+
+    /// <summary>Saves every change in one transaction if every compare-and-set holds; otherwise saves none and returns false.</summary>
+    Task<bool> TrySaveAllAsync(IReadOnlyList<JobChange> changes, CancellationToken cancellationToken);
+}

@@ -1,0 +1,32 @@
+namespace Wharf.Storage;
+
+/// <summary>
+/// The store: the single source of truth for jobs, the catalog and tokens. SQLite (embedded default) and PostgreSQL
+/// implement it; the same contract test suite runs against both.
+/// </summary>
+public interface IWharfStore : IAsyncDisposable
+{
+    /// <summary>The engine's name: <c>sqlite</c> or <c>postgres</c>.</summary>
+    string Engine { get; }
+
+    /// <summary>Jobs, their history and idempotency records.</summary>
+    IJobStore Jobs { get; }
+
+    /// <summary>Applications and products.</summary>
+    ICatalogStore Catalog { get; }
+
+    /// <summary>API tokens (stored hashed).</summary>
+    ITokenStore Tokens { get; }
+
+    /// <summary>
+    /// Brings the schema to <see cref="SchemaVersion.Latest"/>, applying each missing version in order in its own
+    /// transaction. A database made by an older Wharf is upgraded in place; nothing is lost.
+    /// </summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>The schema version the database is at (0 for an empty database).</summary>
+    Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken);
+
+    /// <summary>True when the database answers a trivial query.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken);
+}
