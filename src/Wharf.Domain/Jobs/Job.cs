@@ -34,7 +34,13 @@ public sealed record Job
     /// Computes the change <paramref name="transition"/> makes to this job at <paramref name="now"/>.
     /// Throws <see cref="InvalidTransitionException"/> when the job's state is not one of the transition's sources.
     /// </summary>
-    public JobChange Apply(JobTransition transition, DateTimeOffset now, string? reason = null, int? exitCode = null)
+    /// <param name="transition">The transition to take.</param>
+    /// <param name="now">The time of the change.</param>
+    /// <param name="reason">Why, for people; a default sentence per transition when null.</param>
+    /// <param name="exitCode">The exit code that caused it, if any.</param>
+    /// <param name="amend">Further changes to the status made in the same step (rank details, placement).</param>
+    public JobChange Apply(
+        JobTransition transition, DateTimeOffset now, string? reason = null, int? exitCode = null, Func<JobStatus, JobStatus>? amend = null)
     {
         ArgumentNullException.ThrowIfNull(transition);
         if (!transition.IsPossibleFrom(Status.State))
@@ -42,7 +48,7 @@ public sealed record Job
             throw new InvalidTransitionException(Id, transition, Status.State);
         }
 
-        var status = Status with
+        var status = (amend?.Invoke(Status) ?? Status) with
         {
             State = transition.Destination,
             Reason = reason ?? DefaultReason(transition),
@@ -62,6 +68,25 @@ public sealed record Job
         var update = new JobUpdate(now, transition.Destination, status.Reason);
         var after = this with { Status = status, Updates = [.. Updates, update], Version = Version + 1 };
         return new JobChange(after, Status.State, Version, update, transition);
+    }
+
+    /// <summary>
+    /// Computes a change of status data that keeps the state (a rank's placement, address or exit), with a history
+    /// entry saying what happened. Throws <see cref="InvalidOperationException"/> if <paramref name="amend"/> changes the state:
+    /// state changes go through <see cref="Apply"/>.
+    /// </summary>
+    public JobChange Amend(Func<JobStatus, JobStatus> amend, DateTimeOffset now, string message)
+    {
+        ArgumentNullException.ThrowIfNull(amend);
+        var status = amend(Status);
+        if (status.State != Status.State)
+        {
+            throw new InvalidOperationException($"job {Id}: a state change must go through a transition");
+        }
+
+        var update = new JobUpdate(now, null, message);
+        var after = this with { Status = status, Updates = [.. Updates, update], Version = Version + 1 };
+        return new JobChange(after, Status.State, Version, update, null);
     }
 
     /// <summary>

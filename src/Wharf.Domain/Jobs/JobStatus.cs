@@ -26,6 +26,9 @@ public sealed record JobStatus
 
     /// <summary>The job's position key in its queue: lower runs first. Clients move jobs by changing it.</summary>
     public long Priority { get; init; }
+
+    /// <summary>Where each rank was placed and how it is doing; null while the job waits unplaced.</summary>
+    public IReadOnlyList<RankStatus>? Ranks { get; init; }
 }
 
 /// <summary>Queue names.</summary>
