@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Wharf.Storage.Sql;
+
+namespace Wharf.Storage.Sqlite;
+
+/// <summary>
+/// SQLite in WAL mode: readers never wait for the writer, and there is one writer at a time. Writes are queued on
+/// an in-process gate (one per database file) before <c>BEGIN IMMEDIATE</c>, so concurrent API requests wait their
+/// turn instead of failing with SQLITE_BUSY; the busy timeout covers writers in other processes.
+/// </summary>
+internal sealed class SqliteDatabase : SqlDatabase
+{
+    // One gate per file for the whole process: two stores opened on the same file must not race each other into
+    // SQLITE_BUSY either. Gates are never removed; that is one small object per file ever opened.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+
+    private const int BusyTimeoutMilliseconds = 10_000;
+
+    private readonly string _path;
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeGate;
+    private volatile bool _fileReady;
+
+    public SqliteDatabase(string databasePath, IReadOnlyList<SchemaMigration> migrations)
+        : base(migrations)
+    {
+        _path = Path.GetFullPath(databasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+        }.ToString();
+        _writeGate = WriteGates.GetOrAdd(_path, _ => new SemaphoreSlim(1, 1));
+    }
+
+    public override string Engine => "sqlite";
+
+    public override string SchemaVersionTableExistsSql =>
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
+
+    public override Task<DbTransaction> BeginTransactionAsync(DbConnection connection, bool write, CancellationToken cancellationToken)
+    {
+        // deferred: false issues BEGIN IMMEDIATE: the write lock is taken now, not half-way through the transaction,
+        // where a lost race could only end in SQLITE_BUSY. Reads stay deferred and see one WAL snapshot.
+        var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: !write);
+        return Task.FromResult<DbTransaction>(transaction);
+    }
+
+    public override Task LockForJobCreationAsync(SqlSession session, IReadOnlyCollection<string> lockNames, CancellationToken cancellationToken) =>
+        Task.CompletedTask; // BEGIN IMMEDIATE already made this the only writer of the file.
+
+    public override void AddJson(DbCommand command, string name, string json) => command.With(name, json);
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 1555 or 2067 };
+
+    public override ValueTask DisposeAsync()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (!_fileReady)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using (var command = connection.CreateCommand())
+            {
+                // Per-connection settings; pooled connections keep them, and setting them again is cheap.
+                command.CommandText =
+                    $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!_fileReady)
+            {
+                await UseWriteAheadLogAsync(connection, cancellationToken).ConfigureAwait(false);
+                _fileReady = true;
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    protected override async Task<IAsyncDisposable?> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new GateLease(_writeGate);
+    }
+
+    protected override async Task<IAsyncDisposable> EnterMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        (await EnterWriteAsync(cancellationToken).ConfigureAwait(false))!;
+
+    private async Task UseWriteAheadLogAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        // The journal mode is stored in the file: once set, every later connection (and process) uses WAL.
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL";
+        var mode = (string?)await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"SQLite database {_path} could not switch to WAL mode (it is in '{mode}' mode)");
+        }
+    }
+
+    /// <summary>Releases the write gate once.</summary>
+    private sealed class GateLease(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+    }
+}

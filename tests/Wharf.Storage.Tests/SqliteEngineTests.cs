@@ -1,0 +1,136 @@
+using Microsoft.Data.Sqlite;
+using Wharf.Storage.Sql;
+using static Wharf.Storage.Tests.JobRequests;
+
+namespace Wharf.Storage.Tests;
+
+/// <summary>What only the SQLite engine promises: its file, its settings, and one writer at a time without SQLITE_BUSY.</summary>
+public sealed class SqliteEngineTests : IAsyncLifetime
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"wharf-sqlite-{Guid.NewGuid():N}");
+    private readonly List<IWharfStore> _stores = [];
+
+    private string DatabasePath => Path.Combine(_directory, "nested", "folder", "wharf.db");
+
+    private static CancellationToken Ct => CancellationToken.None;
+
+    [Fact]
+    public async Task OpenSqlite_TouchesNothing_UntilFirstUse_ThenCreatesTheFileAndItsFolder()
+    {
+        var store = Open();
+        Assert.False(Directory.Exists(_directory));
+
+        await store.MigrateAsync(Ct);
+
+        Assert.True(File.Exists(DatabasePath));
+        Assert.Equal("sqlite", store.Engine);
+    }
+
+    [Fact]
+    public async Task Connections_UseWriteAheadLog_NormalSync_ABusyTimeout_AndForeignKeys()
+    {
+        var store = Open();
+        await store.MigrateAsync(Ct);
+
+        await using var session = await store.Database.OpenAsync(Ct);
+        Assert.Equal("wal", await PragmaAsync(session, "journal_mode"));
+        Assert.Equal("1", await PragmaAsync(session, "synchronous")); // NORMAL
+        Assert.Equal("1", await PragmaAsync(session, "foreign_keys"));
+        Assert.True(long.Parse(await PragmaAsync(session, "busy_timeout")) >= 1000);
+    }
+
+    [Fact]
+    public async Task AWriteTransaction_HoldsTheWriteLockFromItsStart_WhileReadsCarryOn()
+    {
+        var store = Open();
+        await store.MigrateAsync(Ct);
+        var id = Assert.IsType<CreateJobsResult.Created>(await store.Jobs.CreateJobsAsync(Request(Alice, T0, Job()), Ct)).Ids[0];
+
+        await using (var writer = await store.Database.BeginWriteAsync(Ct))
+        {
+            // BEGIN IMMEDIATE: another writer is shut out before this transaction has written anything.
+            // (Microsoft.Data.Sqlite retries a busy statement until the command timeout: keep that short.)
+            await using var other = new SqliteConnection($"Data Source={DatabasePath};Default Timeout=1");
+            await other.OpenAsync();
+            await using var begin = other.CreateCommand();
+            begin.CommandText = "BEGIN IMMEDIATE";
+            var busy = await Assert.ThrowsAsync<SqliteException>(() => begin.ExecuteNonQueryAsync());
+            Assert.Equal(5, busy.SqliteErrorCode); // SQLITE_BUSY
+
+            // WAL: readers on their own connections are not blocked by the writer.
+            Assert.NotNull(await store.Jobs.GetJobAsync(id, Ct));
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentWrites_FromTwoStoresOnOneFile_AllSucceed()
+    {
+        var first = Open();
+        var second = Open();
+        await first.MigrateAsync(Ct);
+
+        var writes = Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            var store = i % 2 == 0 ? first : second;
+            var created = await store.Jobs.CreateJobsAsync(Request(new Domain.Jobs.Owner($"u{i}", "p"), T0, Job()), Ct);
+            var job = await store.Jobs.GetJobAsync(Assert.IsType<CreateJobsResult.Created>(created).Ids[0], Ct);
+            Assert.True(await store.Jobs.TrySaveAsync(job!.Apply(Domain.Jobs.JobTransitions.Start, T0.AddSeconds(1)), Ct));
+        }));
+        await Task.WhenAll(writes);
+
+        var page = await second.Jobs.BrowseJobsAsync(new JobQuery { ItemsPerPage = 1000 }, Ct);
+        Assert.Equal(40, page.Items.Count);
+        Assert.All(page.Items, j => Assert.Equal(2, j.Updates.Count));
+    }
+
+    [Fact]
+    public async Task Ping_AnswersFalse_WhenTheFileCannotBeOpened()
+    {
+        Directory.CreateDirectory(_directory);
+        var blocker = Path.Combine(_directory, "a-file");
+        await File.WriteAllTextAsync(blocker, "not a folder");
+
+        var store = WharfStores.OpenSqlite(Path.Combine(blocker, "wharf.db"));
+        _stores.Add(store);
+
+        Assert.False(await store.PingAsync(Ct));
+    }
+
+    [Fact]
+    public void SchemaSteps_MustBeNumberedWithoutGaps()
+    {
+        var step = new SchemaMigration(1, "one", ["SELECT 1"]);
+
+        Assert.Equal(2, SchemaMigration.Ordered(step, step with { Version = 2 }).Count);
+        Assert.Throws<ArgumentException>(() => SchemaMigration.Ordered(step, step with { Version = 3 }));
+        Assert.Throws<ArgumentException>(() => SchemaMigration.Ordered(step with { Version = 2 }));
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+
+        if (Directory.Exists(_directory))
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+    }
+
+    private SqlWharfStore Open()
+    {
+        var store = WharfStores.OpenSqlite(DatabasePath, Sqlite.SqliteSchema.Migrations);
+        _stores.Add(store);
+        return store;
+    }
+
+    private static async Task<string> PragmaAsync(SqlSession session, string name)
+    {
+        await using var command = session.Command($"PRAGMA {name}");
+        return Convert.ToString(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+}
