@@ -68,6 +68,9 @@ public sealed record TaskAssignment
 
     /// <summary>The owner, for file-store paths and labelling.</summary>
     public required Owner Owner { get; init; }
+
+    /// <summary>Settings for the driver (an image for containers; run time and exit code for the fake driver).</summary>
+    public IReadOnlyDictionary<string, string> DriverConfig { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A peer of a job: reached by <see cref="Hostname"/>, running as <see cref="JobId"/>.</summary>

@@ -38,6 +38,12 @@ public sealed record ApplicationDefinition
     /// <summary>The queue jobs of this application wait in when they name none.</summary>
     public string? Queue { get; init; }
 
+    /// <summary>
+    /// The folder the definition's file was loaded from, recorded by the catalog loader; jobs see it as
+    /// <c>WHARF_APP_DIR</c>, so a command can name files beside its definition. Null for definitions sent through the API.
+    /// </summary>
+    public string? BaseDirectory { get; init; }
+
     /// <summary>A parameter by name, or null.</summary>
     public ApplicationParameter? FindParameter(string name) =>
         Parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));

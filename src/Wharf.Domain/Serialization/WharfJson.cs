@@ -5,7 +5,8 @@ using Wharf.Domain.Jobs;
 namespace Wharf.Domain.Serialization;
 
 /// <summary>
-/// The JSON shape of Wharf's own documents: camelCase names, UCloud's state names (<c>IN_QUEUE</c>), times as
+/// The JSON shape of Wharf's own documents: camelCase names, UCloud's state names (<c>IN_QUEUE</c>), other enums as
+/// camelCase names, times as
 /// epoch milliseconds (as UCloud sends them), nulls left out. The native API and the store both use it.
 /// </summary>
 public static class WharfJson
@@ -35,6 +36,9 @@ public static class WharfJson
         options.PropertyNameCaseInsensitive = true;
         options.Converters.Add(new JobStateJsonConverter());
         options.Converters.Add(new EpochMillisecondsJsonConverter());
+
+        // Other enums travel as camelCase names (readable, and stable if members are reordered); numbers are still read.
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
     }
 
     /// <summary>Truncates a time to whole milliseconds, the precision Wharf stores and sends.</summary>

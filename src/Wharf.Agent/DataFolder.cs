@@ -1,0 +1,53 @@
+using Wharf.Agent.Drivers;
+using Wharf.Domain.Jobs;
+
+namespace Wharf.Agent;
+
+/// <summary>
+/// The jobs' folder on a node: the file store, <c>files/&lt;project&gt;/…</c>, and each rank's working and log folders,
+/// <c>jobs/&lt;jobId&gt;/&lt;rank&gt;/work</c> and <c>…/logs</c>. Names from the wire become single path segments
+/// (<see cref="Segment"/>), so no job id or project can point outside it.
+/// </summary>
+internal sealed class DataFolder(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string WorkingDirectory(string jobId, int rank) => Path.Combine(RankFolder(jobId, rank), "work");
+
+    public string LogDirectory(string jobId, int rank) => Path.Combine(RankFolder(jobId, rank), "logs");
+
+    /// <summary>The root of a project's file store.</summary>
+    public string ProjectFiles(Owner owner) => Path.Combine(Root, "files", Segment(owner.Project));
+
+    /// <summary>
+    /// The host path of a path in the owner's file store (<c>/123/acme-database</c>); throws
+    /// <see cref="TaskStartException"/> when the path leaves the store (<c>../</c>).
+    /// </summary>
+    public string ResolveFile(Owner owner, string path)
+    {
+        var store = ProjectFiles(owner);
+        var relative = path.Replace('\\', '/').TrimStart('/');
+        var full = Path.GetFullPath(Path.Combine(store, relative));
+        if (full != store && !full.StartsWith(store + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new TaskStartException($"the file path '{path}' leaves the project's file store");
+        }
+
+        return full;
+    }
+
+    /// <summary>A name as one path segment: kept when it is a plain name, percent-encoded when it holds a separator or is only dots.</summary>
+    public static string Segment(string name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return "_";
+        }
+
+        var escaped = Uri.EscapeDataString(name);
+        return escaped.Trim('.').Length == 0 ? escaped.Replace(".", "%2E", StringComparison.Ordinal) : escaped;
+    }
+
+    private string RankFolder(string jobId, int rank) =>
+        Path.Combine(Root, "jobs", Segment(jobId), rank.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}

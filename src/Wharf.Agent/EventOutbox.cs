@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Logging;
+using Wharf.Client;
+using Wharf.Domain.Agents;
+
+namespace Wharf.Agent;
+
+/// <summary>
+/// The task events waiting to reach the server, in the order they happened, sent in batches by <see cref="RunAsync"/>.
+/// </summary>
+/// <remarks>
+/// Delivery is at least once: a batch stays at the head of the queue until the server accepts it, and is sent again
+/// (whole) after any failure, so the server may see an event twice and drops repeats. The queue lives in memory only:
+/// if the agent dies before the server took an event, that event is lost. Nothing hangs on it: a dead agent stops
+/// heartbeating, and the server's lease timeout ends its jobs as lost. A restarted agent learns what the server
+/// still wants when it registers, reports the tasks it could not take back as Lost, and reports the exit of those it
+/// took back when they end.
+/// </remarks>
+internal sealed class EventOutbox(AgentSession session, AgentOptions options, ILogger log)
+{
+    private const int BatchSize = 200;
+    private readonly Lock _gate = new();
+    private readonly List<TaskEvent> _queue = [];
+    private readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
+    private readonly Signal _added = new();
+    private long _enqueued;
+    private long _settled;
+
+    /// <summary>Queues an event behind every earlier one.</summary>
+    public void Add(TaskEvent taskEvent)
+    {
+        lock (_gate)
+        {
+            _queue.Add(taskEvent);
+            _enqueued++;
+        }
+
+        _added.Set();
+    }
+
+    /// <summary>Completes once every event queued so far has been taken by the server (or refused by it for good).</summary>
+    public Task WhenDeliveredAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_settled >= _enqueued)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((_enqueued, done));
+            return done.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Sends queued events until cancelled.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            List<TaskEvent> batch;
+            lock (_gate)
+            {
+                batch = [.. _queue.Take(BatchSize)];
+            }
+
+            if (batch.Count == 0)
+            {
+                await _added.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                await session.CallAsync(
+                    "reporting task events",
+                    async (client, agentId, token) =>
+                    {
+                        await client.ReportTaskEventsAsync(new AgentEvents(agentId, batch), token).ConfigureAwait(false);
+                        return true;
+                    },
+                    options.RequestTimeout,
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (WharfApiException e)
+            {
+                // Sending the same batch again would be refused again and hold up every later event.
+                log.LogError("The server refused {Count} task event(s) for good, they are dropped: {Problem}", batch.Count, e.Message);
+            }
+
+            Settle(batch.Count);
+        }
+    }
+
+    private void Settle(int count)
+    {
+        List<TaskCompletionSource> done;
+        lock (_gate)
+        {
+            _queue.RemoveRange(0, count);
+            _settled += count;
+            done = [.. _waiters.Where(w => w.Sequence <= _settled).Select(w => w.Done)];
+            _waiters.RemoveAll(w => w.Sequence <= _settled);
+        }
+
+        foreach (var waiter in done)
+        {
+            waiter.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+using Wharf.Agent.Drivers;
+using Wharf.Domain.Agents;
+using DriverFileMount = Wharf.Agent.Drivers.FileMount;
+
+namespace Wharf.Agent;
+
+/// <summary>Turns the server's <see cref="TaskAssignment"/> into the <see cref="TaskSpec"/> a driver runs, on this node's folders.</summary>
+internal static class TaskSpecs
+{
+    /// <summary>
+    /// The spec of an assignment. Folders of the file store that the job uses are created when missing (a job's data
+    /// folder starts empty); a missing file is left for the driver to report. Throws <see cref="TaskStartException"/>
+    /// for a file path that leaves the owner's store.
+    /// </summary>
+    public static TaskSpec From(TaskAssignment assignment, DataFolder data)
+    {
+        ArgumentNullException.ThrowIfNull(assignment);
+        var environment = new Dictionary<string, string>(assignment.Environment, StringComparer.Ordinal)
+        {
+            ["WHARF_NODE_ID"] = assignment.NodeId,
+            ["WHARF_PROJECT"] = assignment.Owner.Project,
+            ["WHARF_USER"] = assignment.Owner.CreatedBy,
+        };
+        return new TaskSpec
+        {
+            JobId = assignment.JobId,
+            Rank = assignment.Rank,
+            Replicas = assignment.Replicas,
+            Command = assignment.Command,
+            Environment = environment,
+            WorkingDirectory = data.WorkingDirectory(assignment.JobId, assignment.Rank),
+            LogDirectory = data.LogDirectory(assignment.JobId, assignment.Rank),
+            Ports = assignment.Ports,
+            Peers = assignment.Peers.ToDictionary(
+                p => p.Hostname,
+                p => new TaskPeer
+                {
+                    JobId = p.JobId,
+                    // Not known yet: the hostname is the best the job can be given (it resolves where the driver isolates).
+                    Address = p.Address ?? p.Hostname,
+                    Ports = p.Ports ?? new Dictionary<string, int>(),
+                },
+                StringComparer.Ordinal),
+            Files = Files(assignment, data),
+            DriverConfig = assignment.DriverConfig,
+        };
+    }
+
+    private static List<DriverFileMount> Files(TaskAssignment assignment, DataFolder data)
+    {
+        var mounts = new List<DriverFileMount>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in assignment.Files)
+        {
+            var hostPath = data.ResolveFile(assignment.Owner, file.Path);
+            Directory.CreateDirectory(file.IsDirectory ? hostPath : Path.GetDirectoryName(hostPath)!);
+
+            // The job sees each file under its own name in its working folder, as UCloud mounts folders in /work.
+            var name = Path.GetFileName(hostPath.TrimEnd(Path.DirectorySeparatorChar));
+            var jobPath = string.IsNullOrEmpty(name) || hostPath == data.ProjectFiles(assignment.Owner) ? DataFolder.Segment(file.Name) : name;
+            var candidate = jobPath;
+            for (var n = 2; !taken.Add(candidate); n++)
+            {
+                candidate = $"{jobPath}-{n}";
+            }
+
+            mounts.Add(new DriverFileMount { Name = file.Name, HostPath = hostPath, JobPath = candidate, ReadOnly = file.ReadOnly });
+        }
+
+        return mounts;
+    }
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Wharf.Agent.Drivers;
+
+namespace Wharf.Drivers.Process;
+
+/// <summary>
+/// A task the process driver watches: its leader process (the session leader), how it ended, and what the driver
+/// holds for it until it is stopped (port forwarders, reserved ports, its place in the job's network).
+/// </summary>
+internal sealed class ProcessTask
+{
+    private readonly TaskCompletionSource<ExitResult> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _signalSent;
+
+    public ProcessTask(TaskHandle handle, System.Diagnostics.Process? process, bool ownSession)
+    {
+        Handle = handle;
+        Process = process;
+        OwnSession = ownSession;
+    }
+
+    public TaskHandle Handle { get; }
+
+    /// <summary>The leader as .NET started it; null for a task taken back after a restart (not this process's child).</summary>
+    public System.Diagnostics.Process? Process { get; }
+
+    public int Pid => Handle.State.ProcessId!.Value;
+
+    public long StartTime => Handle.State.ProcessStartTime ?? 0;
+
+    /// <summary>The task leads a session of its own (setsid was there), so stopping it can reach every process in it.</summary>
+    public bool OwnSession { get; }
+
+    public Task<ExitResult> Exit => _exit.Task;
+
+    public SemaphoreSlim StopGate { get; } = new(1, 1);
+
+    public List<TcpForward> Forwards { get; } = [];
+
+    public List<int> ReservedPorts { get; } = [];
+
+    public JobNetwork? Network { get; set; }
+
+    public bool Released { get; set; }
+
+    /// <summary>The last signal the driver sent while the leader still ran.</summary>
+    public int SignalSent
+    {
+        get => Volatile.Read(ref _signalSent);
+        set => Volatile.Write(ref _signalSent, value);
+    }
+
+    public void Ended(ExitResult result) => _exit.TrySetResult(result);
+
+    /// <summary>Whether anything of the task still runs: the leader, or any process left in its session.</summary>
+    public bool IsRunning() =>
+        !Exit.IsCompleted || (OwnSession && ProcessSession.Members(Pid, StartTime).Count > 0);
+
+    /// <summary>Watches the leader it started until it exits.</summary>
+    public async Task WatchChildAsync()
+    {
+        await Process!.WaitForExitAsync().ConfigureAwait(false);
+        Ended(ExitResult.FromExitCode(Process.ExitCode));
+        Process.Dispose();
+    }
+
+    /// <summary>
+    /// Watches a leader that is not this process's child (taken back after a restart): polls until it is gone, then
+    /// reads the exit code its supervisor recorded.
+    /// </summary>
+    public async Task WatchRecoveredAsync(TimeSpan pollInterval, TimeProvider time)
+    {
+        while (IsLeaderAlive(Pid, StartTime))
+        {
+            await Task.Delay(pollInterval, time).ConfigureAwait(false);
+        }
+
+        Ended(ReadExit(Handle.State.Spec) ?? (SignalSent == Libc.SigKill
+            ? new ExitResult(128 + Libc.SigKill, Libc.SigKill)
+            : ExitResult.Unknown("the task ended while the agent was not watching and left no exit code")));
+    }
+
+    public static bool IsLeaderAlive(int pid, long startTime) =>
+        ProcStat.Read(pid) is { IsDead: false } stat && stat.StartTime == startTime;
+
+    /// <summary>The exit code the supervisor recorded, if it did.</summary>
+    public static ExitResult? ReadExit(TaskSpec spec)
+    {
+        try
+        {
+            var text = File.ReadAllText(TaskLaunch.ExitStatusPath(spec)).Trim();
+            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? ExitResult.FromExitCode(code) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using System.Globalization;
+using Wharf.Agent.Drivers;
+
+namespace Wharf.Drivers.Process;
+
+/// <summary>
+/// How a task's command is started. The chain, each step exec'ing the next so that the process id stays the same:
+/// <c>setsid</c> (a session and process group of its own, so that a stop reaches the whole tree)
+/// → <c>ip netns exec NAME</c> (the job's network namespace, its hosts file, a private mount namespace) or
+/// <c>unshare --mount</c> (a private mount namespace, for bind mounts on the host network)
+/// → a small supervisor shell → the command.
+/// </summary>
+/// <remarks>
+/// The supervisor makes the bind mounts, enters the working folder, checks that the command exists and then answers
+/// <c>ready</c> on the pipe the driver reads, so that failures to start are reported as such. It sends the task's output
+/// straight to the log files (never through the agent, so a task outlives an agent restart without losing output or
+/// dying of a broken pipe), runs the command in the foreground and writes its exit code to a file, which is how a
+/// restarted agent learns how a task ended while it was away (the driver deletes the file before the start, and
+/// reads it only once the supervisor is gone, so it is never half-written when read). Besides mount, called by its full path, only shell builtins are used:
+/// the job's own <c>PATH</c> may not hold the usual tools. A trap keeps the supervisor alive through the polite
+/// signal until the command has ended; a trapped (rather than ignored) signal is reset for the command at exec.
+/// </remarks>
+internal static class TaskLaunch
+{
+    public const string ExitStatusFileName = "exit-status";
+    public const string Ready = "ready";
+
+    private const string Supervisor = """
+        trap : TERM INT HUP
+        w=$1; o=$2; e=$3; s=$4; m=$5; n=$6; shift 6
+        while [ "$n" -gt 0 ]; do
+          "$m" --bind "$1" "$2" || { echo "cannot mount $1 at $2" >&2; exit 125; }
+          if [ "$3" = ro ]; then
+            "$m" -o remount,bind,ro "$2" || { echo "cannot make $2 read-only" >&2; exit 125; }
+          fi
+          shift 3; n=$((n - 1))
+        done
+        cd "$w" || exit 125
+        case $1 in
+          */*) [ -f "$1" ] && [ -x "$1" ] || { echo "command not found or not executable: $1" >&2; exit 127; } ;;
+          *) command -v "$1" >/dev/null 2>&1 || { echo "command not found: $1" >&2; exit 127; } ;;
+        esac
+        echo ready
+        exec </dev/null >>"$o" 2>>"$e"
+        "$@"
+        c=$?
+        echo "$c" >"$s"
+        exit "$c"
+        """;
+
+    public static string ExitStatusPath(TaskSpec spec) => Path.Combine(spec.LogDirectory, ExitStatusFileName);
+
+    public static ProcessStartInfo StartInfo(
+        HostFacilities host, TaskSpec spec, string? networkNamespace, IReadOnlyList<BindMount> binds, IReadOnlyDictionary<string, string> environment)
+    {
+        var chain = new List<string>();
+        if (host.Setsid is not null)
+        {
+            chain.Add(host.Setsid);
+        }
+
+        if (networkNamespace is not null)
+        {
+            chain.AddRange([host.Ip!, "netns", "exec", networkNamespace]);
+        }
+        else if (binds.Count > 0)
+        {
+            chain.AddRange([host.Unshare!, "--mount", "--propagation", "private"]);
+        }
+
+        chain.AddRange([host.Shell, "-c", Supervisor, "wharf-task"]);
+        chain.AddRange([
+            Path.GetFullPath(spec.WorkingDirectory),
+            TaskLogFiles.StdoutPath(Path.GetFullPath(spec.LogDirectory)),
+            TaskLogFiles.StderrPath(Path.GetFullPath(spec.LogDirectory)),
+            Path.GetFullPath(ExitStatusPath(spec)),
+            host.Mount ?? "mount",
+            binds.Count.ToString(CultureInfo.InvariantCulture),
+        ]);
+        foreach (var bind in binds)
+        {
+            chain.AddRange([bind.Source, bind.Target, bind.ReadOnly ? "ro" : "rw"]);
+        }
+
+        // $(NAME) in the command is filled from the final environment (ports, files, peers), as Kubernetes does.
+        chain.AddRange(spec.Command.Select(argument => TaskEnvironment.Expand(argument, environment)));
+        var info = new ProcessStartInfo(chain[0])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetFullPath(spec.WorkingDirectory),
+        };
+        foreach (var argument in chain.Skip(1))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment.Clear();
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
+        return info;
+    }
+
+    /// <summary>
+    /// Starts the chain and waits for the supervisor's <c>ready</c>; throws <see cref="TaskStartException"/> with the
+    /// reason when it never comes. Also returns the leader's <c>/proc</c> entry, read at once: a quick command may have
+    /// ended, and its leader been reaped, by the time <c>ready</c> is read.
+    /// </summary>
+    public static async Task<(System.Diagnostics.Process Process, ProcStat? Stat)> StartAsync(ProcessStartInfo info, TaskSpec spec, CancellationToken cancellationToken)
+    {
+        System.Diagnostics.Process process;
+        try
+        {
+            process = System.Diagnostics.Process.Start(info) ?? throw new TaskStartException($"{spec.Command[0]}: the process could not be started");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new TaskStartException($"{info.FileName} could not be started: {e.Message}", e);
+        }
+
+        var stat = ProcStat.Read(process.Id);
+        process.StandardInput.Close();
+        string? line;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            line = await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            process.Dispose();
+            throw cancellationToken.IsCancellationRequested
+                ? new OperationCanceledException(cancellationToken)
+                : new TaskStartException($"{spec.Command[0]}: the task did not get ready to run within 30 seconds");
+        }
+
+        if (line == Ready)
+        {
+            process.StandardOutput.Dispose();
+            process.StandardError.Dispose();
+            return (process, stat);
+        }
+
+        // The supervisor (or setsid, ip, unshare before it) failed: what it said on standard error is the reason.
+        var error = await process.StandardError.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        var exitCode = process.ExitCode;
+        process.Dispose();
+        var reason = string.Join("; ", new[] { line, error.Trim() }.Where(s => !string.IsNullOrWhiteSpace(s)));
+        throw new TaskStartException(reason.Length > 0 ? reason : $"{spec.Command[0]}: could not be started (exit code {exitCode})");
+    }
+
+    private static void Kill(System.Diagnostics.Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already ended.
+        }
+    }
+}
