@@ -23,7 +23,11 @@ public sealed record IdempotencyClaim(string Key, string RequestHash);
 public abstract record CreateJobsResult
 {
     /// <summary>The jobs were created with these ids, in request order.</summary>
-    public sealed record Created(IReadOnlyList<string> Ids) : CreateJobsResult;
+    public sealed record Created(IReadOnlyList<string> Ids) : CreateJobsResult
+    {
+        /// <summary>The position key each job was given, in the order of <see cref="Ids"/> (empty when not reported).</summary>
+        public IReadOnlyList<long> Priorities { get; init; } = [];
+    }
 
     /// <summary>The idempotency key was used before with the same body: these are the ids of that first request. Nothing new was created.</summary>
     public sealed record Replayed(IReadOnlyList<string> Ids) : CreateJobsResult;

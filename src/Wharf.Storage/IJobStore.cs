@@ -30,4 +30,27 @@ public interface IJobStore
 
     /// <summary>Saves every change in one transaction if every compare-and-set holds; otherwise saves none and returns false.</summary>
     Task<bool> TrySaveAllAsync(IReadOnlyList<JobChange> changes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Saves each change whose compare-and-set holds and skips the others, all in one transaction (a batch of a
+    /// scheduler's placements, or of an agent's reports). Returns, in the order given, which were saved. Several changes
+    /// to one job apply in the order given; once one of them fails the later ones fail too (their versions no longer match).
+    /// </summary>
+    Task<IReadOnlyList<bool>> TrySaveEachAsync(IReadOnlyList<JobChange> changes, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Streams, without their history, every job that waits, runs or still has processes on nodes: the states
+    /// IN_QUEUE, RUNNING and CANCELING, and jobs in other states whose <see cref="JobStatus.Ranks"/> include a rank that
+    /// has not exited. Read in batches, each its own short read, so that a backlog of millions never holds one long
+    /// transaction; a job that changes meanwhile may be seen twice or missed, so callers subscribe to changes first.
+    /// </summary>
+    IAsyncEnumerable<Job> StreamLiveJobsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Renumbers every job of <paramref name="queue"/> that has not ended, in one transaction: their position keys
+    /// become evenly spaced (by <paramref name="spacing"/>) in their current order (position key, then id), so that a
+    /// job can again be moved between any two. Each renumbered job's version advances. Returns the new positions in
+    /// queue order.
+    /// </summary>
+    Task<IReadOnlyList<QueuePosition>> RenumberQueueAsync(string queue, long spacing, CancellationToken cancellationToken);
 }

@@ -18,6 +18,18 @@ public interface IWharfStore : IAsyncDisposable
     /// <summary>API tokens (stored hashed).</summary>
     ITokenStore Tokens { get; }
 
+    /// <summary>Agents, their leases and nodes.</summary>
+    IAgentStore Agents { get; }
+
+    /// <summary>Notices between the servers sharing the database.</summary>
+    IStoreNotices Notices { get; }
+
+    /// <summary>
+    /// Tries to become the deployment's single scheduler. Null when another server holds the role (try again later);
+    /// otherwise the role, held until disposed or until <see cref="ILeadership.Lost"/> fires.
+    /// </summary>
+    Task<ILeadership?> TryLeadAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Brings the schema to <see cref="SchemaVersion.Latest"/>, applying each missing version in order in its own
     /// transaction. A database made by an older Wharf is upgraded in place; nothing is lost.

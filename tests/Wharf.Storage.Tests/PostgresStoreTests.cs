@@ -9,6 +9,8 @@ public sealed class PostgresStoreTests(PostgresFixture fixture) : StoreContractT
 {
     private string? _connectionString;
 
+    protected override bool LeadershipIsExclusive => true;
+
     private protected override IReadOnlyList<SchemaMigration> ShippedMigrations => PostgresSchema.Migrations;
 
     protected override async Task CreateDatabaseAsync() => _connectionString = await fixture.Server.CreateDatabaseAsync();

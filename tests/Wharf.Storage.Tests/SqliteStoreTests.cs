@@ -10,6 +10,8 @@ public sealed class SqliteStoreTests : StoreContractTests
 
     private string DatabasePath => Path.Combine(_directory, "data", "wharf.db");
 
+    protected override bool LeadershipIsExclusive => false;
+
     private protected override IReadOnlyList<SchemaMigration> ShippedMigrations => SqliteSchema.Migrations;
 
     protected override Task CreateDatabaseAsync() => Task.CompletedTask; // the store creates the file and its folder

@@ -27,6 +27,14 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task CreateJobs_OnAFreshDatabase_CountsIdsFrom4101_AsSeed000Expects()
+    {
+        var ids = await CreateAsync(Alice, T0, Job(), Job());
+
+        Assert.Equal(["4101", "4102"], ids);
+    }
+
+    [Fact]
     public async Task CreateJobs_GivesIncreasingIdsInRequestOrder_AndQueuesEachJobBehindEveryJobInItsQueue()
     {
         var first = await CreateAsync(Alice, T0, Job(), Job(queue: "vm"), Job(priority: 5), Job());

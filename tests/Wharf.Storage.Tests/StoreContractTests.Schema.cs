@@ -6,8 +6,10 @@ namespace Wharf.Storage.Tests;
 public abstract partial class StoreContractTests
 {
     /// <summary>A step a later Wharf might ship: a new column, filled in for the rows already there, and a new table.</summary>
+    private const int Next = SchemaVersion.Latest + 1;
+
     private static readonly SchemaMigration AddJobNotes = new(
-        2,
+        Next,
         "test: job notes",
         [
             "ALTER TABLE jobs ADD COLUMN note TEXT",
@@ -51,7 +53,7 @@ public abstract partial class StoreContractTests
         var upgraded = Open([.. ShippedMigrations, AddJobNotes]);
         await upgraded.MigrateAsync(Ct);
 
-        Assert.Equal(2, await upgraded.GetSchemaVersionAsync(Ct));
+        Assert.Equal(Next, await upgraded.GetSchemaVersionAsync(Ct));
         var after = await upgraded.Jobs.GetJobsAsync(ids, Ct);
         Assert.All(before.Zip(after), pair => AssertSameJob(pair.First, pair.Second));
         Assert.Equal(2L, await CountAsync("jobs WHERE note = 'made before version 2'"));
@@ -68,8 +70,8 @@ public abstract partial class StoreContractTests
 
         await Task.WhenAll(stores.Select(s => Task.Run(() => s.MigrateAsync(Ct))));
 
-        Assert.Equal(2, await Store.GetSchemaVersionAsync(Ct));
-        Assert.Equal(2L, await CountAsync("schema_version"));
+        Assert.Equal(Next, await Store.GetSchemaVersionAsync(Ct));
+        Assert.Equal(Next, await CountAsync("schema_version"));
     }
 
     [Fact]
@@ -80,22 +82,22 @@ public abstract partial class StoreContractTests
         var old = Open();
         var refused = await Assert.ThrowsAsync<SchemaTooNewException>(() => old.MigrateAsync(Ct));
 
-        Assert.Equal(2, refused.DatabaseVersion);
+        Assert.Equal(Next, refused.DatabaseVersion);
         Assert.Equal(SchemaVersion.Latest, refused.SupportedVersion);
-        Assert.Contains("schema version 2", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(2, await old.GetSchemaVersionAsync(Ct));
+        Assert.Contains($"schema version {Next}", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(Next, await old.GetSchemaVersionAsync(Ct));
     }
 
     [Fact]
     public async Task Migrate_RollsBackAFailedStep_AndStopsAtTheVersionBeforeIt()
     {
-        var broken = new SchemaMigration(3, "test: broken", ["CREATE TABLE half_done (id BIGINT)", "THIS IS NOT SQL"]);
+        var broken = new SchemaMigration(Next + 1, "test: broken", ["CREATE TABLE half_done (id BIGINT)", "THIS IS NOT SQL"]);
         var store = Open([.. ShippedMigrations, AddJobNotes, broken]);
 
         var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => store.MigrateAsync(Ct));
 
-        Assert.Contains("step 3", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(2, await store.GetSchemaVersionAsync(Ct));
+        Assert.Contains($"step {Next + 1}", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(Next, await store.GetSchemaVersionAsync(Ct));
         Assert.True(await TableExistsAsync("job_notes_audit"));
         Assert.False(await TableExistsAsync("half_done"));
     }

@@ -29,6 +29,9 @@ public sealed record JobStatus
 
     /// <summary>Where each rank was placed and how it is doing; null while the job waits unplaced.</summary>
     public IReadOnlyList<RankStatus>? Ranks { get; init; }
+
+    /// <summary>The user who asked to terminate the job, once someone did; its final reason names them.</summary>
+    public string? TerminatedBy { get; init; }
 }
 
 /// <summary>Queue names.</summary>

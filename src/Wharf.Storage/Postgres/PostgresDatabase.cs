@@ -24,12 +24,17 @@ internal sealed class PostgresDatabase : SqlDatabase
     private const int MigrationLockSpace = 0x57480002;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _unpooledConnectionString;
+    private PostgresNotices? _notices;
 
     public PostgresDatabase(string connectionString, IReadOnlyList<SchemaMigration> migrations)
         : base(migrations)
     {
         // Building the data source does not connect; the first query does.
         _dataSource = NpgsqlDataSource.Create(connectionString);
+
+        // The scheduler's lock lives with its session: that connection must close for real, never go back to a pool.
+        _unpooledConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
     }
 
     public override string Engine => "postgres";
@@ -63,6 +68,11 @@ internal sealed class PostgresDatabase : SqlDatabase
         command.CommandText = text.ToString();
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    public override IStoreNotices Notices => _notices ??= new PostgresNotices(_dataSource, _unpooledConnectionString);
+
+    public override Task<ILeadership?> TryLeadAsync(CancellationToken cancellationToken) =>
+        PostgresLeadership.TryTakeAsync(_unpooledConnectionString, cancellationToken);
 
     public override void AddJson(DbCommand command, string name, string json) =>
         command.Parameters.Add(new NpgsqlParameter(name, NpgsqlDbType.Json) { Value = json });

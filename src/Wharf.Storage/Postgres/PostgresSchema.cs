@@ -87,5 +87,40 @@ internal static class PostgresSchema
                 revoked_at BIGINT
             )
             """,
+        ]),
+        new SchemaMigration(2, "agents, nodes, and which jobs still have processes on nodes",
+        [
+            """
+            CREATE TABLE agents (
+                id TEXT NOT NULL PRIMARY KEY,
+                name TEXT NOT NULL,
+                principal TEXT NOT NULL,
+                state TEXT NOT NULL,
+                registered_at BIGINT NOT NULL,
+                last_heartbeat_at BIGINT NOT NULL,
+                lease_expires_at BIGINT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE nodes (
+                id TEXT NOT NULL PRIMARY KEY,
+                agent_id TEXT REFERENCES agents (id),
+                name TEXT NOT NULL,
+                state TEXT NOT NULL,
+                declared INTEGER NOT NULL,
+                registration JSON NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE UNIQUE INDEX nodes_by_agent_name ON nodes (agent_id, name) WHERE agent_id IS NOT NULL",
+            "CREATE UNIQUE INDEX declared_nodes_by_name ON nodes (name) WHERE agent_id IS NULL",
+            "ALTER TABLE jobs ADD COLUMN on_nodes INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX jobs_by_state_id ON jobs (state, id)",
+            "CREATE INDEX jobs_on_nodes ON jobs (id) WHERE on_nodes = 1",
+        ]),
+        new SchemaMigration(3, "job ids count up from 4101, as UCloud's do",
+        [
+            // See the SQLite step: the next id is 4101 unless the table already has higher ones.
+            "SELECT setval(pg_get_serial_sequence('jobs', 'id'), GREATEST(4100, COALESCE((SELECT MAX(id) FROM jobs), 0)))",
         ]));
 }

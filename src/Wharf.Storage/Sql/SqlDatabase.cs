@@ -69,6 +69,12 @@ internal abstract class SqlDatabase : IAsyncDisposable
     /// </summary>
     public abstract Task LockForJobCreationAsync(SqlSession session, IReadOnlyCollection<string> lockNames, CancellationToken cancellationToken);
 
+    /// <summary>Notices between the servers sharing this database.</summary>
+    public abstract IStoreNotices Notices { get; }
+
+    /// <summary>Tries to take the scheduler's role for the deployment; null when another server holds it.</summary>
+    public abstract Task<ILeadership?> TryLeadAsync(CancellationToken cancellationToken);
+
     /// <summary>Binds a JSON document to <paramref name="name"/>.</summary>
     public abstract void AddJson(DbCommand command, string name, string json);
 

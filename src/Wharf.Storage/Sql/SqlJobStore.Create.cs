@@ -55,11 +55,13 @@ internal sealed partial class SqlJobStore
 
         var tails = await ReadQueueTailsAsync(session, queues, cancellationToken).ConfigureAwait(false);
         var ids = new List<long>(request.Jobs.Count);
+        var priorities = new List<long>(request.Jobs.Count);
         foreach (var job in request.Jobs)
         {
             var queue = job.Status.Queue;
             var priority = job.Status.Priority != 0 ? job.Status.Priority : Behind(tails[queue]);
             tails[queue] = Math.Max(tails[queue], priority);
+            priorities.Add(priority);
             ids.Add(await InsertJobAsync(session, owner, job, job.Status with { Priority = priority }, createdAt, cancellationToken)
                 .ConfigureAwait(false));
         }
@@ -72,7 +74,7 @@ internal sealed partial class SqlJobStore
         }
 
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new CreateJobsResult.Created(created);
+        return new CreateJobsResult.Created(created) { Priorities = priorities };
     }
 
     /// <summary>

@@ -54,15 +54,7 @@ internal sealed partial class SqlJobStore(SqlDatabase database) : IJobStore
     public async Task<bool> TrySaveAllAsync(IReadOnlyList<JobChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        foreach (var change in changes)
-        {
-            if (change.After.Version <= change.ExpectedVersion)
-            {
-                throw new ArgumentException(
-                    $"the change to job {change.After.Id} keeps version {change.ExpectedVersion}; a saved change must advance it", nameof(changes));
-            }
-        }
-
+        CheckVersions(changes);
         if (changes.Count == 0)
         {
             return true;
@@ -95,16 +87,32 @@ internal sealed partial class SqlJobStore(SqlDatabase database) : IJobStore
         return true;
     }
 
+    private static void CheckVersions(IReadOnlyList<JobChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            if (change.After.Version <= change.ExpectedVersion)
+            {
+                throw new ArgumentException(
+                    $"the change to job {change.After.Id} keeps version {change.ExpectedVersion}; a saved change must advance it", nameof(changes));
+            }
+        }
+    }
+
+    /// <summary>True when some rank of the job was placed and has not exited: its processes may still be on a node.</summary>
+    private static bool HasRanksOnNodes(JobStatus status) => status.Ranks?.Any(r => r.State != RankState.Exited) == true;
+
     private async Task<bool> SaveOneAsync(SqlSession session, long id, JobChange change, CancellationToken cancellationToken)
     {
         var status = change.After.Status;
         await using (var command = session.Command(
             """
-            UPDATE jobs SET state = @state, queue = @queue, priority = @priority, version = @version, status = @status
+            UPDATE jobs SET state = @state, queue = @queue, priority = @priority, version = @version, status = @status, on_nodes = @on_nodes
             WHERE id = @id AND state = @expected_state AND version = @expected_version
             """))
         {
             command.With("@state", status.State.ToWire())
+                .With("@on_nodes", HasRanksOnNodes(status) ? 1 : 0)
                 .With("@queue", status.Queue)
                 .With("@priority", status.Priority)
                 .With("@version", change.After.Version)

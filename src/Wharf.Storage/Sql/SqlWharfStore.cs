@@ -13,6 +13,7 @@ internal sealed class SqlWharfStore : IWharfStore
         Jobs = new SqlJobStore(database);
         Catalog = new SqlCatalogStore(database);
         Tokens = new SqlTokenStore(database);
+        Agents = new SqlAgentStore(database);
         _migrator = new SchemaMigrator(database, time);
     }
 
@@ -26,6 +27,12 @@ internal sealed class SqlWharfStore : IWharfStore
     public ICatalogStore Catalog { get; }
 
     public ITokenStore Tokens { get; }
+
+    public IAgentStore Agents { get; }
+
+    public IStoreNotices Notices => Database.Notices;
+
+    public Task<ILeadership?> TryLeadAsync(CancellationToken cancellationToken) => Database.TryLeadAsync(cancellationToken);
 
     public Task MigrateAsync(CancellationToken cancellationToken) => _migrator.MigrateAsync(cancellationToken);
 

@@ -54,6 +54,13 @@ internal sealed class SqliteDatabase : SqlDatabase
     public override Task LockForJobCreationAsync(SqlSession session, IReadOnlyCollection<string> lockNames, CancellationToken cancellationToken) =>
         Task.CompletedTask; // BEGIN IMMEDIATE already made this the only writer of the file.
 
+    /// <summary>One server owns a SQLite file: there is nobody to tell.</summary>
+    public override IStoreNotices Notices { get; } = new UnsharedNotices();
+
+    /// <summary>One server owns a SQLite file, so it always leads; the role is never lost.</summary>
+    public override Task<ILeadership?> TryLeadAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<ILeadership?>(new FileLeadership());
+
     public override void AddJson(DbCommand command, string name, string json) => command.With(name, json);
 
     public override bool IsUniqueViolation(DbException exception) =>
@@ -119,6 +126,28 @@ internal sealed class SqliteDatabase : SqlDatabase
         {
             throw new InvalidOperationException($"SQLite database {_path} could not switch to WAL mode (it is in '{mode}' mode)");
         }
+    }
+
+    /// <summary>Notices where nobody else listens: publishing does nothing, listening waits until cancelled.</summary>
+    private sealed class UnsharedNotices : IStoreNotices
+    {
+        public bool IsShared => false;
+
+        public Task PublishAsync(string message, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async IAsyncEnumerable<string> ListenAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            yield return "";
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The scheduler's role over a file that only this process uses.</summary>
+    private sealed class FileLeadership : ILeadership
+    {
+        public CancellationToken Lost => CancellationToken.None;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>Releases the write gate once.</summary>

@@ -86,5 +86,42 @@ internal static class SqliteSchema
                 revoked_at INTEGER
             ) STRICT
             """,
+        ]),
+        new SchemaMigration(2, "agents, nodes, and which jobs still have processes on nodes",
+        [
+            """
+            CREATE TABLE agents (
+                id TEXT NOT NULL PRIMARY KEY,
+                name TEXT NOT NULL,
+                principal TEXT NOT NULL,
+                state TEXT NOT NULL,
+                registered_at INTEGER NOT NULL,
+                last_heartbeat_at INTEGER NOT NULL,
+                lease_expires_at INTEGER NOT NULL
+            ) STRICT
+            """,
+            """
+            CREATE TABLE nodes (
+                id TEXT NOT NULL PRIMARY KEY,
+                agent_id TEXT REFERENCES agents (id),
+                name TEXT NOT NULL,
+                state TEXT NOT NULL,
+                declared INTEGER NOT NULL,
+                registration TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) STRICT
+            """,
+            "CREATE UNIQUE INDEX nodes_by_agent_name ON nodes (agent_id, name) WHERE agent_id IS NOT NULL",
+            "CREATE UNIQUE INDEX declared_nodes_by_name ON nodes (name) WHERE agent_id IS NULL",
+            "ALTER TABLE jobs ADD COLUMN on_nodes INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX jobs_by_state_id ON jobs (state, id)",
+            "CREATE INDEX jobs_on_nodes ON jobs (id) WHERE on_nodes = 1",
+        ]),
+        new SchemaMigration(3, "job ids count up from 4101, as UCloud's do",
+        [
+            // Seed 000's second request names its peer as job 4101, the id its first request got; starting there lets
+            // both be sent as written to a fresh server. A database that already has higher ids keeps counting.
+            "INSERT INTO sqlite_sequence (name, seq) SELECT 'jobs', 4100 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'jobs')",
+            "UPDATE sqlite_sequence SET seq = 4100 WHERE name = 'jobs' AND seq < 4100",
         ]));
 }
