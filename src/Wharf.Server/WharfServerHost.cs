@@ -67,7 +67,7 @@ public sealed class WharfServerHost : IAsyncDisposable
             await app.StartAsync(ct);
             var address = BoundAddress(app);
             logger.LogInformation("Wharf serves {Address} with the {Engine} store", address, store.Engine);
-            return new WharfServerHost(app, store, address, tokenPath, newAdminToken);
+            return new WharfServerHost(app, app.Services.GetRequiredService<IWharfStore>(), address, tokenPath, newAdminToken);
         }
         catch
         {

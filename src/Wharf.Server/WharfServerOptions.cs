@@ -23,4 +23,7 @@ public sealed class WharfServerOptions
 
     /// <summary>When set, RS256 JWTs from this OpenID Connect provider are accepted besides Wharf's own tokens.</summary>
     public OidcOptions? Oidc { get; init; }
+
+    /// <summary>How jobs are run: agent leases, long polls, stops, logs, the scheduler.</summary>
+    public ExecutionOptions Execution { get; init; } = new();
 }

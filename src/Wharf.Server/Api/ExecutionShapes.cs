@@ -19,8 +19,8 @@ internal sealed record JobExplanationResponse(
 internal sealed record JobLogsResponse(
     string JobId, int Rank, string Stream, long First, long Next, IReadOnlyList<LogLineResponse> Lines, IReadOnlyList<LogStreamName> Streams);
 
-/// <summary>One stored log line: its number in its stream, text and time.</summary>
-internal sealed record LogLineResponse(long Line, string Text, DateTimeOffset Timestamp);
+/// <summary>One stored log line: its rank and stream, its number in the stream, text and time.</summary>
+internal sealed record LogLineResponse(int Rank, string Stream, long Line, string Text, DateTimeOffset Timestamp);
 
 /// <summary>A rank's stream that has lines.</summary>
 internal sealed record LogStreamName(int Rank, string Stream);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Wharf.Domain.Jobs;
 using Wharf.Domain.Validation;
 using Wharf.Server.Auth;
+using Wharf.Server.Execution;
 using Wharf.Server.Jobs;
 using Wharf.Server.Problems;
 using Wharf.Storage;
@@ -47,14 +48,17 @@ internal static class JobsApi
             .Produces<BulkResponse<Nothing>>()
             .ProducesProblems(400, 401, 403, 404, 409, 413);
 
-    private static Task<IResult> Terminate(HttpContext http, JobCommands commands, WharfServerOptions options, CancellationToken ct) =>
-        Command(http, commands, options, (job, _, now) => JobCommands.Terminate(job, now), ct);
+    private static Task<IResult> Terminate(HttpContext http, JobCommands commands, WharfServerOptions options, CancellationToken ct)
+    {
+        var user = Caller.From(http.User).User;
+        return Command(http, commands, options, (job, _, now) => JobCommands.Terminate(job, now, user), ct);
+    }
 
     private static Task<IResult> Suspend(HttpContext http, JobCommands commands, WharfServerOptions options, CancellationToken ct) =>
         Command(http, commands, options, (job, _, now) => JobCommands.Transition(job, JobTransitions.Suspend, now), ct);
 
     private static Task<IResult> Unsuspend(HttpContext http, JobCommands commands, WharfServerOptions options, CancellationToken ct) =>
-        Command(http, commands, options, (job, _, now) => JobCommands.Transition(job, JobTransitions.Unsuspend, now), ct);
+        Command(http, commands, options, (job, _, now) => JobCommands.Unsuspend(job, now), ct);
 
     private static async Task<IResult> Create(
         HttpContext http, [FromQuery] string? project, JobSubmission submission, WharfServerOptions options, CancellationToken ct)
@@ -76,7 +80,8 @@ internal static class JobsApi
         return request is null ? problem! : await submission.SubmitAsync(caller, owner, body!, request, keys.Count == 1 ? keys[0] : null, ct);
     }
 
-    private static async Task<IResult> Browse(HttpContext http, [AsParameters] BrowseRequest parameters, IWharfStore store, CancellationToken ct)
+    private static async Task<IResult> Browse(
+        HttpContext http, [AsParameters] BrowseRequest parameters, IWharfStore store, ExecutionIndex index, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         if (!caller.IsAdmin && caller.Project is null)
@@ -92,7 +97,9 @@ internal static class JobsApi
 
         try
         {
-            return TypedResults.Ok(await store.Jobs.BrowseJobsAsync(query, ct));
+            // A waiting job's reason is the scheduler's latest word on it, kept in memory rather than written per pass.
+            var page = await store.Jobs.BrowseJobsAsync(query, ct);
+            return TypedResults.Ok(page with { Items = [.. page.Items.Select(index.WithWaitingReason)] });
         }
         catch (InvalidPageTokenException e)
         {
@@ -100,7 +107,7 @@ internal static class JobsApi
         }
     }
 
-    private static async Task<IResult> Retrieve(HttpContext http, [FromQuery] string? id, IWharfStore store, CancellationToken ct)
+    private static async Task<IResult> Retrieve(HttpContext http, [FromQuery] string? id, IWharfStore store, ExecutionIndex index, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         if (!caller.IsAdmin && caller.Project is null)
@@ -115,7 +122,7 @@ internal static class JobsApi
 
         var job = Identifiers.IsJobId(id) ? await store.Jobs.GetJobAsync(id, ct) : null;
         return job is not null && caller.CanSee(job)
-            ? TypedResults.Ok(job)
+            ? TypedResults.Ok(index.WithWaitingReason(job))
             : Problem.NotFound($"there is no job '{Shorten(id)}'", [new("id", ProblemCodes.NotFound, $"there is no job '{Shorten(id)}'")]);
     }
 

@@ -28,7 +28,9 @@ internal static class CatalogLoader
                 var text = await File.ReadAllTextAsync(file, Encoding.UTF8, cancellationToken);
                 var reading = CatalogDocuments.ReadYaml(text, expected: null);
                 problems.AddRange(reading.Errors.Select(e => $"{file}: {e.Field}: {e.Message}"));
-                entries.AddRange(reading.Entries.Select(e => (file, e)));
+                // An application remembers the folder it came from: its jobs see it as WHARF_APP_DIR.
+                var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+                entries.AddRange(reading.Entries.Select(e => (file, e.Application is { } application ? e with { Application = application with { BaseDirectory = folder } } : e)));
             }
         }
 

@@ -4,6 +4,7 @@ using Wharf.Domain.Serialization;
 using Wharf.Server.Api;
 using Wharf.Server.Auth;
 using Wharf.Server.Catalog;
+using Wharf.Server.Execution;
 using Wharf.Server.Jobs;
 using Wharf.Server.Problems;
 using Wharf.Storage;
@@ -22,6 +23,7 @@ internal static class ServerPipeline
             ContentRootPath = Path.GetFullPath(options.DataDirectory),
             EnvironmentName = "Production",
         });
+        builder.Services.AddSingleton<IHostLifetime, OwnerLifetime>();
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -32,6 +34,7 @@ internal static class ServerPipeline
         ConfigureServices(builder.Services, options, store);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<JobFeed>().Logger = app.Services.GetRequiredService<ILogger<JobFeed>>();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             ExceptionHandler = ProblemPipeline.HandleExceptionAsync,
@@ -47,6 +50,7 @@ internal static class ServerPipeline
         JobsApi.Map(app);
         CatalogApi.Map(app);
         TokensApi.Map(app);
+        app.MapExecution();
         return app;
     }
 
@@ -70,13 +74,16 @@ internal static class ServerPipeline
     {
         services.ConfigureHttpJsonOptions(json => WharfJson.Configure(json.SerializerOptions));
         services.AddSingleton(options);
-        services.AddSingleton(store);
+        // Every writer saves through this wrapper, which tells the scheduler, agents, timers and followers of each change.
+        var feed = new JobFeed();
+        services.AddSingleton<IWharfStore>(new ObservedStore(store, feed));
         services.AddSingleton(options.TimeProvider);
         services.AddSingleton<CatalogCache>();
         services.AddSingleton<TokenCache>();
         services.AddSingleton(new OidcTokenValidator(options.Oidc));
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<JobCommands>();
+        services.AddExecution(options.Execution, feed);
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, configureOptions: null);

@@ -93,11 +93,31 @@ internal sealed class JobCommands(IWharfStore store, TimeProvider time)
         return Problem.Conflict(ProblemCodes.Conflict, "the jobs kept changing while this request was applied; nothing was changed, try again");
     }
 
-    /// <summary>Terminate: a running job starts canceling; a queued or suspended one ends at once (SUCCESS).</summary>
-    public static (JobChange?, string?) Terminate(Job job, DateTimeOffset now) =>
+    /// <summary>
+    /// Terminate: a running job starts canceling (and ends SUCCESS once its agent reports its processes gone); a queued
+    /// or suspended one ends at once (SUCCESS). Either way the reason names <paramref name="user"/>, when given.
+    /// </summary>
+    public static (JobChange?, string?) Terminate(Job job, DateTimeOffset now, string? user = null) =>
         JobTransitions.ForTerminate(job.Status.State) is { } transition
-            ? (job.Apply(transition, now), null)
+            ? (job.Apply(
+                transition,
+                now,
+                user is null ? null : transition == JobTransitions.Terminate ? $"terminate requested by {user}; stopping" : $"terminated by {user}",
+                amend: s => s with { TerminatedBy = user ?? s.TerminatedBy }), null)
             : (null, $"job {job.Id} is {job.Status.State.ToWire()} and cannot be terminated (possible from IN_QUEUE, RUNNING or SUSPENDED)");
+
+    /// <summary>Unsuspend: the job waits for capacity again, to be placed anew (ranks still stopping are stopped as orphans).</summary>
+    public static (JobChange?, string?) Unsuspend(Job job, DateTimeOffset now)
+    {
+        try
+        {
+            return (job.Apply(JobTransitions.Unsuspend, now, amend: s => s with { Ranks = null }), null);
+        }
+        catch (InvalidTransitionException e)
+        {
+            return (null, e.Message);
+        }
+    }
 
     /// <summary>A state-machine transition; an impossible one is refused with the state named.</summary>
     public static (JobChange?, string?) Transition(Job job, JobTransition transition, DateTimeOffset now)

@@ -17,6 +17,7 @@ internal static class ProblemCodes
     public const string Conflict = "conflict";
     public const string NotReady = "not_ready";
     public const string InternalError = "internal_error";
+    public const string UnknownAgent = "unknown_agent";
 
     /// <summary>The title for a code, or a generic one.</summary>
     public static string Title(string code) => code switch
@@ -35,6 +36,7 @@ internal static class ProblemCodes
         Conflict => "The jobs changed concurrently",
         NotReady => "The server is not ready",
         InternalError => "Internal error",
+        UnknownAgent => "The agent is not registered (any more); register again",
         _ => "Error",
     };
 }

@@ -1,0 +1,108 @@
+using Wharf.Domain.Jobs;
+using Wharf.Storage;
+
+namespace Wharf.Server.Execution;
+
+/// <summary>The job store that publishes each committed creation and change on the <see cref="JobFeed"/> (see <see cref="ObservedStore"/>).</summary>
+internal sealed class ObservedJobStore(IJobStore inner, JobFeed feed) : IJobStore
+{
+    public async Task<CreateJobsResult> CreateJobsAsync(CreateJobsRequest request, CancellationToken cancellationToken)
+    {
+        var result = await inner.CreateJobsAsync(request, cancellationToken);
+        if (result is not CreateJobsResult.Created created)
+        {
+            return result;
+        }
+
+        if (created.Priorities.Count != created.Ids.Count)
+        {
+            // The store did not say where it put them: read them back rather than guess.
+            foreach (var job in await inner.GetJobsAsync(created.Ids, cancellationToken))
+            {
+                feed.Publish(new JobNotice.Changed(job, job.Updates[^1], null));
+            }
+
+            return result;
+        }
+
+        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(request.Now.ToUnixTimeMilliseconds());
+        var accepted = Job.Accepted(createdAt);
+        for (var i = 0; i < created.Ids.Count; i++)
+        {
+            var item = request.Jobs[i];
+            var job = new Job
+            {
+                Id = created.Ids[i],
+                Owner = request.Owner,
+                Specification = item.Specification,
+                Status = item.Status with { Priority = created.Priorities[i] },
+                Updates = [accepted],
+                CreatedAt = createdAt,
+                Version = 0,
+            };
+            feed.Publish(new JobNotice.Changed(job, accepted, null));
+        }
+
+        return result;
+    }
+
+    public Task<Job?> GetJobAsync(string id, CancellationToken cancellationToken) => inner.GetJobAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<Job>> GetJobsAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        inner.GetJobsAsync(ids, cancellationToken);
+
+    public Task<JobPage> BrowseJobsAsync(JobQuery query, CancellationToken cancellationToken) => inner.BrowseJobsAsync(query, cancellationToken);
+
+    public IAsyncEnumerable<Job> StreamLiveJobsAsync(CancellationToken cancellationToken) => inner.StreamLiveJobsAsync(cancellationToken);
+
+    public async Task<bool> TrySaveAsync(JobChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var saved = await inner.TrySaveAsync(change, cancellationToken);
+        if (saved)
+        {
+            Publish(change);
+        }
+
+        return saved;
+    }
+
+    public async Task<bool> TrySaveAllAsync(IReadOnlyList<JobChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var saved = await inner.TrySaveAllAsync(changes, cancellationToken);
+        if (saved)
+        {
+            foreach (var change in changes)
+            {
+                Publish(change);
+            }
+        }
+
+        return saved;
+    }
+
+    public async Task<IReadOnlyList<bool>> TrySaveEachAsync(IReadOnlyList<JobChange> changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var saved = await inner.TrySaveEachAsync(changes, cancellationToken);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            if (saved[i])
+            {
+                Publish(changes[i]);
+            }
+        }
+
+        return saved;
+    }
+
+    public async Task<IReadOnlyList<QueuePosition>> RenumberQueueAsync(string queue, long spacing, CancellationToken cancellationToken)
+    {
+        var positions = await inner.RenumberQueueAsync(queue, spacing, cancellationToken);
+        feed.Publish(new JobNotice.Renumbered(queue, positions));
+        return positions;
+    }
+
+    private void Publish(JobChange change) => feed.Publish(new JobNotice.Changed(change.After, change.Update, change.Transition));
+}

@@ -1,0 +1,161 @@
+using Wharf.Domain.Agents;
+using Wharf.Domain.Jobs;
+
+namespace Wharf.Server.Execution;
+
+/// <summary>
+/// What an agent's report about one rank does to its job, as pure decisions over the job as saved: the changes to
+/// make (through <see cref="Job.Apply"/> and <see cref="Job.Amend"/>), none when the report is a repeat or comes too late.
+/// Repeats change nothing because each decision looks at the rank's state first (a rank already running does not
+/// start again, one already exited does not exit again).
+/// </summary>
+internal static class RankReports
+{
+    /// <summary>The changes <paramref name="report"/> makes to <paramref name="job"/>, in order (the second, if any, applies to the first's result).</summary>
+    public static IReadOnlyList<JobChange> Decide(Job job, TaskEvent report, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(report);
+        var ranks = job.Status.Ranks;
+        if (ranks is null || report.Rank < 0 || report.Rank >= ranks.Count)
+        {
+            return [];
+        }
+
+        var rank = ranks[report.Rank];
+        return report.Kind switch
+        {
+            TaskEventKind.Started => Started(job, rank, report, now),
+            TaskEventKind.StartFailed => Gone(job, rank, now, exitCode: null, $"Rank {rank.Rank} failed to start: {Sentence(report.Message, "no reason given")}"),
+            TaskEventKind.Exited => Exited(job, rank, report.ExitCode ?? -1, now),
+            TaskEventKind.Restarted => Restarted(job, rank, report, now),
+            TaskEventKind.Lost => Gone(job, rank, now, exitCode: null, $"Rank {rank.Rank} lost: {Sentence(report.Message, "its agent lost track of it")}"),
+            _ => [],
+        };
+    }
+
+    /// <summary>
+    /// The changes that end the ranks of <paramref name="job"/> on <paramref name="lostNodes"/> because their agent's
+    /// lease lapsed: a running job fails with "node lost" (or waits again when it restarts on exit), a job still
+    /// starting waits again, a canceling one completes once nothing of it is left, and ended ones just drop the ranks.
+    /// </summary>
+    public static IReadOnlyList<JobChange> NodeLost(Job job, IReadOnlySet<string> lostNodes, DateTimeOffset now)
+    {
+        var ranks = job.Status.Ranks;
+        if (ranks is null || !ranks.Any(r => r.State != RankState.Exited && lostNodes.Contains(r.NodeId)))
+        {
+            return [];
+        }
+
+        IReadOnlyList<RankStatus> gone = [.. ranks.Select(r => lostNodes.Contains(r.NodeId) && r.State != RankState.Exited ? r with { State = RankState.Exited } : r)];
+        var nodes = string.Join(", ", ranks.Where(r => lostNodes.Contains(r.NodeId)).Select(r => r.NodeId).Distinct(StringComparer.Ordinal));
+        switch (job.Status.State)
+        {
+            case JobState.InQueue:
+                // Placed but not started: it simply waits again (ranks started elsewhere are stopped as orphans).
+                return [job.Amend(s => s with { Ranks = null, Reason = "waiting: its node was lost before it started" }, now, $"Node lost before start: {nodes}")];
+            case JobState.Running when job.Specification.RestartOnExit == true:
+                return [job.Apply(JobTransitions.Requeue, now, $"node lost ({nodes}); waiting to run again", amend: s => s with { Ranks = null })];
+            case JobState.Running:
+                return [job.Apply(JobTransitions.Fail, now, "node lost", amend: s => s with { Ranks = gone })];
+            case JobState.Canceling when gone.All(r => r.State == RankState.Exited):
+                return [job.Apply(JobTransitions.Complete, now, TerminatedReason(job.Status), amend: s => s with { Ranks = gone })];
+            default:
+                return [job.Amend(s => s with { Ranks = gone }, now, $"Node lost: {nodes}")];
+        }
+    }
+
+    /// <summary>The final reason of a terminated job.</summary>
+    public static string TerminatedReason(JobStatus status) => $"terminated by {status.TerminatedBy ?? "a user"}";
+
+    private static IReadOnlyList<JobChange> Started(Job job, RankStatus rank, TaskEvent report, DateTimeOffset now)
+    {
+        if (rank.State != RankState.Assigned || job.Status.State != JobState.InQueue)
+        {
+            return []; // a repeat, or the job stops already (the rank is stopped as it is)
+        }
+
+        var started = rank with { State = RankState.Running, Address = report.Address, Ports = report.Ports, HostPorts = report.HostPorts };
+        var ranks = Replace(job.Status.Ranks!, started);
+        return ranks.All(r => r.State != RankState.Assigned)
+            ? [job.Apply(JobTransitions.Start, now, amend: s => s with { Ranks = ranks })]
+            : [job.Amend(s => s with { Ranks = ranks }, now, $"Rank {rank.Rank} started on {rank.NodeId}")];
+    }
+
+    private static IReadOnlyList<JobChange> Exited(Job job, RankStatus rank, int exitCode, DateTimeOffset now)
+    {
+        if (rank.State == RankState.Exited)
+        {
+            return [];
+        }
+
+        var ranks = Replace(job.Status.Ranks!, rank with { State = RankState.Exited, ExitCode = exitCode });
+        var allExited = ranks.All(r => r.State == RankState.Exited);
+        var message = $"Rank {rank.Rank} exited with code {exitCode}";
+        switch (job.Status.State)
+        {
+            case JobState.InQueue or JobState.Running when exitCode != 0:
+                return [job.Apply(JobTransitions.Fail, now, message, exitCode, s => s with { Ranks = ranks })];
+            case JobState.InQueue when allExited:
+                // Every rank ran and ended before the last start was reported: it ran, and it finished.
+                var start = job.Apply(JobTransitions.Start, now, amend: s => s with { Ranks = ranks });
+                return [start, start.After.Apply(JobTransitions.Complete, now, exitCode: 0)];
+            case JobState.InQueue when ranks.All(r => r.State != RankState.Assigned):
+                return [job.Apply(JobTransitions.Start, now, amend: s => s with { Ranks = ranks })];
+            case JobState.Running when allExited:
+                return [job.Apply(JobTransitions.Complete, now, exitCode: 0, amend: s => s with { Ranks = ranks })];
+            case JobState.Canceling when allExited:
+                return [job.Apply(JobTransitions.Complete, now, TerminatedReason(job.Status), amend: s => s with { Ranks = ranks })];
+            default:
+                return [job.Amend(s => s with { Ranks = ranks }, now, message)];
+        }
+    }
+
+    /// <summary>A rank that will not run (any more): failed to start, or lost by its agent.</summary>
+    private static IReadOnlyList<JobChange> Gone(Job job, RankStatus rank, DateTimeOffset now, int? exitCode, string message)
+    {
+        if (rank.State == RankState.Exited)
+        {
+            return [];
+        }
+
+        var ranks = Replace(job.Status.Ranks!, rank with { State = RankState.Exited, ExitCode = exitCode });
+        return job.Status.State switch
+        {
+            JobState.InQueue or JobState.Running => [job.Apply(JobTransitions.Fail, now, message, exitCode, s => s with { Ranks = ranks })],
+            JobState.Canceling when ranks.All(r => r.State == RankState.Exited) =>
+                [job.Apply(JobTransitions.Complete, now, TerminatedReason(job.Status), amend: s => s with { Ranks = ranks })],
+            _ => [job.Amend(s => s with { Ranks = ranks }, now, message)],
+        };
+    }
+
+    private static IReadOnlyList<JobChange> Restarted(Job job, RankStatus rank, TaskEvent report, DateTimeOffset now)
+    {
+        if (job.Status.State != JobState.Running || rank.State != RankState.Running)
+        {
+            return [];
+        }
+
+        var restarted = rank with
+        {
+            Address = report.Address ?? rank.Address,
+            Ports = report.Ports ?? rank.Ports,
+            HostPorts = report.HostPorts ?? rank.HostPorts,
+        };
+        return [job.Amend(s => s with { Ranks = Replace(s.Ranks!, restarted) }, now, $"Rank {rank.Rank} restarted: {Sentence(report.Message, "it exited")}")];
+    }
+
+    private static IReadOnlyList<RankStatus> Replace(IReadOnlyList<RankStatus> ranks, RankStatus changed) =>
+        [.. ranks.Select(r => r.Rank == changed.Rank ? changed : r)];
+
+    private static string Sentence(string? text, string fallback)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return fallback;
+        }
+
+        text = text.Trim();
+        return text.Length > 500 ? text[..500] + "…" : text;
+    }
+}

@@ -1,0 +1,103 @@
+using Wharf.Domain.Jobs;
+using Wharf.Domain.Serialization;
+using Wharf.Scheduling;
+using Wharf.Storage;
+
+namespace Wharf.Server.Execution;
+
+/// <summary>
+/// The deployment's one scheduler (run only by the server that leads): wakes on the index's coalescing signal — a
+/// job waits, capacity was freed, a node came — never on a polling interval; runs the matchmaker over a snapshot;
+/// and writes the placements in batches, each a compare-and-set that records the ranks as assigned to nodes. The
+/// saves reach the index through the job feed, and the index wakes the agents' long polls.
+/// </summary>
+internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, ExecutionOptions options, TimeProvider time, ILogger<Scheduler> logger)
+{
+    private const int WriteBatchSize = 500;
+
+    /// <summary>A pass also runs this often while jobs wait, so that ages (reservations) count even when nothing else happens.</summary>
+    private static readonly TimeSpan IdlePass = TimeSpan.FromSeconds(30);
+
+    private readonly Matchmaker _matchmaker = new(options.Scheduler);
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        index.SchedulerWake.Set();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await index.SchedulerWake.WaitAsync(IdlePass, time, cancellationToken);
+            try
+            {
+                var started = time.GetTimestamp();
+                if (await PassAsync(cancellationToken) == 0)
+                {
+                    // A pass that placed nothing rests as long as it took before the next, so that a stream of new
+                    // jobs behind a queue that cannot move costs the scheduler at most half a core. An idle system's
+                    // passes take microseconds, so a lone job is not held up.
+                    await Task.Delay(time.GetElapsedTime(started), time, cancellationToken);
+                }
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "A scheduling pass failed; trying again shortly");
+                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+                index.SchedulerWake.Set();
+            }
+        }
+    }
+
+    /// <summary>
+    /// One pass: plan, then write the placements; a placement that lost its compare-and-set is tried again next pass.
+    /// Returns how many jobs were placed.
+    /// </summary>
+    public async Task<int> PassAsync(CancellationToken cancellationToken)
+    {
+        var now = WharfJson.ToMilliseconds(time.GetUtcNow());
+        if (index.Snapshot(now) is not { } snapshot)
+        {
+            return 0;
+        }
+
+        var plan = _matchmaker.Schedule(snapshot);
+        index.Record(plan);
+        var placed = 0;
+        foreach (var batch in plan.Placements.Chunk(WriteBatchSize))
+        {
+            var jobs = (await store.Jobs.GetJobsAsync([.. batch.Select(p => p.JobId)], cancellationToken)).ToDictionary(j => j.Id, StringComparer.Ordinal);
+            var changes = new List<JobChange>(batch.Length);
+            foreach (var placement in batch)
+            {
+                if (jobs.TryGetValue(placement.JobId, out var job) && Place(job, placement, now) is { } change)
+                {
+                    changes.Add(change);
+                }
+            }
+
+            var saved = await store.Jobs.TrySaveEachAsync(changes, cancellationToken);
+            placed += saved.Count(s => s);
+            var lost = saved.Count(s => !s) + (batch.Length - changes.Count);
+            if (lost > 0)
+            {
+                // The jobs changed meanwhile (terminated, moved): the index has their news by now, and the next pass decides again.
+                logger.LogDebug("{Count} placements were not written: their jobs changed meanwhile", lost);
+                index.SchedulerWake.Set();
+            }
+        }
+
+        return placed;
+    }
+
+    private static JobChange? Place(Job job, Placement placement, DateTimeOffset now)
+    {
+        var status = job.Status;
+        if (status.State != JobState.InQueue || status.Ranks?.Any(r => r.State != RankState.Exited) == true
+            || placement.NodeIds.Count != Math.Max(1, job.Specification.Replicas))
+        {
+            return null;
+        }
+
+        var nodes = string.Join(", ", placement.NodeIds.Distinct(StringComparer.Ordinal));
+        IReadOnlyList<RankStatus> ranks = [.. placement.NodeIds.Select((node, rank) => new RankStatus(rank, node, RankState.Assigned))];
+        return job.Amend(s => s with { Ranks = ranks, Reason = $"Placed on {nodes}; starting" }, now, $"Placed on {nodes}");
+    }
+}
