@@ -8,8 +8,8 @@ namespace Wharf.Agent;
 internal static class TaskSpecs
 {
     /// <summary>
-    /// The spec of an assignment. Folders of the file store that the job uses are created when missing (a job's data
-    /// folder starts empty); a missing file is left for the driver to report. Throws <see cref="TaskStartException"/>
+    /// The spec of an assignment. A writable file-store path that does not exist yet is created as an empty folder (a
+    /// job's data folder starts empty); a read-only one must exist. Throws <see cref="TaskStartException"/>
     /// for a file path that leaves the owner's store.
     /// </summary>
     public static TaskSpec From(TaskAssignment assignment, DataFolder data)
@@ -53,7 +53,18 @@ internal static class TaskSpecs
         foreach (var file in assignment.Files)
         {
             var hostPath = data.ResolveFile(assignment.Owner, file.Path);
-            Directory.CreateDirectory(file.IsDirectory ? hostPath : Path.GetDirectoryName(hostPath)!);
+            if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
+            {
+                // UCloud's `file` parameters name files and folders alike (seed 000 gives the database a folder to
+                // persist to). A writable path that does not exist yet becomes an empty folder for the job to fill;
+                // a read-only one must exist, since the job could never put anything there.
+                if (file.ReadOnly)
+                {
+                    throw new TaskStartException($"{file.Name}: {file.Path} does not exist in the file store");
+                }
+
+                Directory.CreateDirectory(hostPath);
+            }
 
             // The job sees each file under its own name in its working folder, as UCloud mounts folders in /work.
             var name = Path.GetFileName(hostPath.TrimEnd(Path.DirectorySeparatorChar));

@@ -47,10 +47,18 @@ internal sealed class JobNetwork(string jobId, string name)
         return text.ToString();
     }
 
-    /// <summary>The namespace name for a job: <c>wharf-</c> and the id, with characters other than letters, digits, <c>-_.</c> replaced.</summary>
-    public static string NameFor(string jobId)
+    /// <summary>
+    /// The namespace name for a job: <c>wharf-</c>, the driver's scope and the id, with characters other than letters,
+    /// digits, <c>-_.</c> replaced.
+    /// </summary>
+    public static string NameFor(string? scope, string jobId)
     {
         var name = new StringBuilder("wharf-");
+        if (!string.IsNullOrEmpty(scope))
+        {
+            name.Append(scope).Append('-');
+        }
+
         foreach (var c in jobId.Length > 120 ? jobId[..120] : jobId)
         {
             name.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_');

@@ -11,7 +11,7 @@ namespace Wharf.Drivers.Process;
 /// so that only peers have a route to each other. All changes are serialized: they run a handful of <c>ip</c>
 /// commands and must not interleave.
 /// </summary>
-internal sealed partial class NetworkTopology(string ip, NamespaceSockets sockets) : IAsyncDisposable
+internal sealed partial class NetworkTopology(string ip, NamespaceSockets sockets, string? scope) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, JobNetwork> _networks = new(StringComparer.Ordinal);
@@ -28,7 +28,7 @@ internal sealed partial class NetworkTopology(string ip, NamespaceSockets socket
         {
             if (!_networks.TryGetValue(spec.JobId, out var network))
             {
-                network = new JobNetwork(spec.JobId, JobNetwork.NameFor(spec.JobId));
+                network = new JobNetwork(spec.JobId, JobNetwork.NameFor(scope, spec.JobId));
                 await OpenAsync(network, cancellationToken).ConfigureAwait(false);
                 _networks[spec.JobId] = network;
                 try

@@ -48,7 +48,7 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
         };
         if (isolate)
         {
-            _topology = new NetworkTopology(_host.Ip!, _sockets);
+            _topology = new NetworkTopology(_host.Ip!, _sockets, options.Scope);
         }
 
         var limitations = _host.Limitations.ToList();

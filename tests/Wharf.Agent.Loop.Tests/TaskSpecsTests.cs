@@ -32,23 +32,37 @@ public sealed class TaskSpecsTests : IDisposable
     }
 
     [Fact]
-    public void From_MapsFilesIntoTheOwnersStore_CreatingFolders()
+    public void From_MapsFilesIntoTheOwnersStore_CreatingMissingWritableFolders()
     {
         var data = new DataFolder(_root);
+        var store = Path.Combine(_root, "files", "proj");
+        Directory.CreateDirectory(Path.Combine(store, "inputs"));
+        File.WriteAllText(Path.Combine(store, "inputs", "app.conf"), "x");
+        Directory.CreateDirectory(Path.Combine(store, "x", "acme-database"));
         var assignment = AgentTestBed.Assignment("78") with
         {
-            Files = [new FileMount("dataStore", "/123/acme-database", false, true), new FileMount("config", "/inputs/app.conf", true, false), new FileMount("other", "/x/acme-database", true, true)],
+            // The seed's dataStore is a `file` parameter naming a folder that does not exist yet.
+            Files = [new FileMount("dataStore", "/123/acme-database", false, false), new FileMount("config", "/inputs/app.conf", true, false), new FileMount("other", "/x/acme-database", true, true)],
         };
 
         var spec = TaskSpecs.From(assignment, data);
 
-        var store = Path.Combine(_root, "files", "proj");
         Assert.Equal(
             [("dataStore", Path.Combine(store, "123", "acme-database"), "acme-database", false), ("config", Path.Combine(store, "inputs", "app.conf"), "app.conf", true), ("other", Path.Combine(store, "x", "acme-database"), "acme-database-2", true)],
             spec.Files.Select(f => (f.Name, f.HostPath, f.JobPath, f.ReadOnly)));
         Assert.True(Directory.Exists(Path.Combine(store, "123", "acme-database")));
-        Assert.True(Directory.Exists(Path.Combine(store, "inputs")));
-        Assert.False(File.Exists(Path.Combine(store, "inputs", "app.conf")));
+        Assert.True(File.Exists(Path.Combine(store, "inputs", "app.conf")));
+    }
+
+    [Fact]
+    public void From_RefusesAReadOnlyPathThatDoesNotExist()
+    {
+        var assignment = AgentTestBed.Assignment("80") with { Files = [new FileMount("config", "/inputs/missing.conf", true, false)] };
+
+        var refused = Assert.Throws<TaskStartException>(() => TaskSpecs.From(assignment, new DataFolder(_root)));
+
+        Assert.Contains("/inputs/missing.conf", refused.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_root, "files", "proj", "inputs", "missing.conf")));
     }
 
     [Fact]
