@@ -7,7 +7,7 @@ public sealed class FailureTests : IAsyncLifetime
 {
     private WharfCluster _cluster = null!;
 
-    public async Task InitializeAsync() => _cluster = await WharfCluster.StartAsync(new Server.ExecutionOptions { LeaseTimeout = TimeSpan.FromSeconds(2) });
+    public async Task InitializeAsync() => _cluster = await WharfCluster.StartAsync(new Server.ExecutionOptions { LeaseTimeout = TimeSpan.FromSeconds(2) }, keepTasksWhenAgentStops: true);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
@@ -23,8 +23,44 @@ public sealed class FailureTests : IAsyncLifetime
         Assert.Equal(JobState.Failure, job.Status.State);
         Assert.Contains("lost", job.Status.Reason, StringComparison.OrdinalIgnoreCase);
 
-        // The agent comes back and is told to stop what the server no longer wants.
+        // The agent comes back and is told to stop what the server no longer wants: the orphan is gone.
+        var work = Directory.GetDirectories(_cluster.DataDirectory, "work", SearchOption.AllDirectories)
+            .Single(d => d.Contains($"{Path.DirectorySeparatorChar}{id}{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
         await _cluster.StartAgentAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (ProcessesIn(work).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Empty(ProcessesIn(work));
+    }
+
+    private static List<int> ProcessesIn(string workingDirectory)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                try
+                {
+                    var cwd = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget;
+                    if (cwd is not null && cwd.StartsWith(workingDirectory, StringComparison.Ordinal))
+                    {
+                        found.Add(pid);
+                    }
+                }
+                catch (IOException)
+                {
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
+
+        return found;
     }
 
     [Fact]

@@ -18,13 +18,15 @@ internal sealed class WharfCluster : IAsyncDisposable
 {
     private readonly ExecutionOptions _execution;
     private readonly int _port;
+    private readonly bool _keepTasksWhenAgentStops;
     private AgentHost? _agent;
 
-    private WharfCluster(string root, ExecutionOptions execution, int port)
+    private WharfCluster(string root, ExecutionOptions execution, int port, bool keepTasksWhenAgentStops)
     {
         Root = root;
         _execution = execution;
         _port = port;
+        _keepTasksWhenAgentStops = keepTasksWhenAgentStops;
     }
 
     public string Root { get; }
@@ -43,21 +45,20 @@ internal sealed class WharfCluster : IAsyncDisposable
 
     public Uri BaseAddress => Server.BaseAddress;
 
-    public static async Task<WharfCluster> StartAsync(ExecutionOptions? execution = null, bool agent = true)
+    /// <param name="execution">Server settings (lease timeout).</param>
+    /// <param name="keepTasksWhenAgentStops">Let a stopped agent leave its processes running, as a crashed one would; otherwise it stops them.</param>
+    public static async Task<WharfCluster> StartAsync(ExecutionOptions? execution = null, bool keepTasksWhenAgentStops = false)
     {
         var root = Path.Combine(Path.GetTempPath(), "wharf-e2e-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
-        var cluster = new WharfCluster(root, execution ?? new ExecutionOptions { LeaseTimeout = TimeSpan.FromSeconds(3) }, FreePort());
+        var cluster = new WharfCluster(root, execution ?? new ExecutionOptions { LeaseTimeout = TimeSpan.FromSeconds(3) }, FreePort(), keepTasksWhenAgentStops);
         await cluster.StartServerAsync();
         var admin = await File.ReadAllTextAsync(cluster.Server.AdminTokenPath);
         cluster.Admin = new WharfClient(cluster.BaseAddress, admin.Trim());
         cluster.UserToken = (await cluster.Admin.CreateTokenAsync(new TokenRequest("user", "alice", "123", "e2e", null), default)).Token;
         cluster.User = new WharfClient(cluster.BaseAddress, cluster.UserToken);
         cluster.AgentToken = (await cluster.Admin.CreateTokenAsync(new TokenRequest("agent", "agent-1", null, "e2e", null), default)).Token;
-        if (agent)
-        {
-            await cluster.StartAgentAsync();
-        }
+        await cluster.StartAgentAsync();
 
         return cluster;
     }
@@ -88,11 +89,12 @@ internal sealed class WharfCluster : IAsyncDisposable
                 DataDirectory = DataDirectory,
                 Drivers = [new ProcessDriver(new ProcessDriverOptions { Scope = ProcessDriverOptions.ScopeFor(Path.Combine(DataDirectory, "agent")) })],
                 StopGrace = TimeSpan.FromSeconds(2),
+                StopTasksOnExit = !_keepTasksWhenAgentStops,
             },
             CancellationToken.None);
     }
 
-    /// <summary>Stops the agent as a crash would leave things: its tasks keep running, it says nothing more.</summary>
+    /// <summary>Stops the agent; it says nothing more (and, with keepTasksWhenAgentStops, leaves its processes running as a crash would).</summary>
     public async Task StopAgentAsync()
     {
         if (_agent is { } agent)
