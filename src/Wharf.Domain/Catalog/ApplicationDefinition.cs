@@ -20,7 +20,10 @@ public sealed record ApplicationDefinition
     /// <summary>What the application does.</summary>
     public string? Description { get; init; }
 
-    /// <summary>The command and its arguments; <c>{{name}}</c> in an argument is replaced by a parameter's value.</summary>
+    /// <summary>
+    /// The command and its arguments, run without a shell; <c>$(NAME)</c> in an argument is replaced by the rank's
+    /// environment variable <c>NAME</c> (ports, parameters, files, peers), as Kubernetes expands a command.
+    /// </summary>
     public IReadOnlyList<string> Command { get; init; } = [];
 
     /// <summary>The parameters a job may or must set.</summary>
@@ -29,7 +32,7 @@ public sealed record ApplicationDefinition
     /// <summary>Ports the application listens on, by name; the driver allocates real ports at start.</summary>
     public IReadOnlyList<ApplicationPort> Ports { get; init; } = [];
 
-    /// <summary>Environment variables for every rank; values may use <c>{{name}}</c> like the command.</summary>
+    /// <summary>Environment variables for every rank.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The largest replica count a job of this application may ask for.</summary>
