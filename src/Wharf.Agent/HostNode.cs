@@ -5,7 +5,7 @@ using Wharf.Domain.Agents;
 namespace Wharf.Agent;
 
 /// <summary>The node an agent declares when it is told of none: this host, with what it has.</summary>
-internal static class HostNode
+public static class HostNode
 {
     private const double BytesPerGig = 1024d * 1024 * 1024;
 

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Runtime.InteropServices;
+using Wharf.Agent;
 using Wharf.Domain.Agents;
 
 namespace Wharf.Cli.Hosting;
@@ -11,29 +10,23 @@ namespace Wharf.Cli.Hosting;
 /// </summary>
 internal static class NodeDescription
 {
-    private const double BytesPerGig = 1024d * 1024 * 1024;
-
     public static NodeRegistration Describe(
         string dataDirectory, string? name, IReadOnlyDictionary<string, string> labels, double? cpu, double? memoryInGigs, IReadOnlyList<string> drivers)
     {
-        var nodeName = name ?? Environment.MachineName;
-        var merged = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["arch"] = RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
-            ["os"] = OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsMacOS() ? "darwin" : OperatingSystem.IsWindows() ? "windows" : "other",
-            ["node"] = nodeName,
-        };
+        var host = HostNode.Describe(dataDirectory, drivers);
+        var nodeName = name ?? host.Name;
+        var merged = new Dictionary<string, string>(host.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal) { ["node"] = nodeName };
         foreach (var (key, value) in labels)
         {
             merged[key] = value;
         }
 
-        var capacity = new NodeResources(
-            cpu ?? Environment.ProcessorCount,
-            memoryInGigs ?? Math.Round(MemoryBytes() / BytesPerGig, 2),
-            Gpu: 0,
-            DiskInGigs: Math.Round(DiskBytes(dataDirectory) / BytesPerGig, 2));
-        return new NodeRegistration(nodeName, capacity, merged, drivers);
+        var capacity = host.Capacity with
+        {
+            Cpu = cpu ?? host.Capacity.Cpu,
+            MemoryInGigs = memoryInGigs ?? host.Capacity.MemoryInGigs,
+        };
+        return host with { Name = nodeName, Capacity = capacity, Labels = merged };
     }
 
     /// <summary>Reads <c>key=value</c> labels; throws <see cref="UsageException"/> naming the option for anything else.</summary>
@@ -52,40 +45,5 @@ internal static class NodeDescription
         }
 
         return labels;
-    }
-
-    private static long MemoryBytes()
-    {
-        try
-        {
-            foreach (var line in File.Exists("/proc/meminfo") ? File.ReadLines("/proc/meminfo") : [])
-            {
-                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                // The kernel writes "kB" and means KiB.
-                if (parts is ["MemTotal:", var kib, ..] && long.TryParse(kib, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-                {
-                    return value * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // Fall back to what the runtime sees.
-        }
-
-        return GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-    }
-
-    private static long DiskBytes(string directory)
-    {
-        try
-        {
-            Directory.CreateDirectory(directory);
-            return new DriveInfo(Path.GetFullPath(directory)).TotalSize;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            return 0;
-        }
     }
 }
