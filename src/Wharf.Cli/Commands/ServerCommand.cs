@@ -58,7 +58,11 @@ internal static class ServerCommand
                 parseResult.GetValue(data) is { } dataPath ? env.ResolvePath(dataPath) : file?.ResolveData() ?? env.ResolvePath("./data"),
                 ListenAddress.ToUrl(parseResult.GetValue(listen) ?? file?.Listen ?? ListenAddress.Default),
                 connection,
-                catalogs);
+                catalogs)
+            {
+                Oidc = file?.ResolveOidc(),
+                Execution = file?.Execution(),
+            };
             return HostRunner.RunAsync(settings, env, cancellationToken);
         });
         return command;

@@ -21,6 +21,8 @@ internal static class HostRunner
             Urls = settings.Urls,
             PostgresConnectionString = settings.PostgresConnectionString,
             CatalogDirectories = settings.CatalogDirectories,
+            Oidc = settings.Oidc,
+            Execution = settings.Execution ?? new ExecutionOptions(),
         };
 
         WharfServerHost host;

@@ -9,6 +9,12 @@ internal sealed record HostSettings(string DataDirectory, string Urls, string? P
 {
     /// <summary>The local agent to run beside the server (<c>wharf up</c>), or null for none (<c>--no-agent</c>, <c>wharf server</c>).</summary>
     public LocalAgentSettings? LocalAgent { get; init; }
+
+    /// <summary>OIDC JWTs to accept besides Wharf's own tokens; null for none.</summary>
+    public Wharf.Server.OidcOptions? Oidc { get; init; }
+
+    /// <summary>Leases and queue policies; the defaults when null.</summary>
+    public Wharf.Server.ExecutionOptions? Execution { get; init; }
 }
 
 /// <summary>How the local agent of <c>wharf up</c> runs.</summary>
