@@ -20,6 +20,8 @@ internal sealed class AgentContext
 
     public required TaskTable Tasks { get; init; }
 
+    public required RenderedFileUploads Rendered { get; init; }
+
     public required ILogger Log { get; init; }
 
     /// <summary>Cancelled when the agent stops watching its tasks (it stops; the tasks may keep running).</summary>

@@ -81,6 +81,7 @@ public sealed class AgentHost : IAsyncDisposable
             Events = new EventOutbox(session, options, log),
             Logs = new LogShipper(session, options, log),
             Tasks = tasks,
+            Rendered = new RenderedFileUploads(session, options, log, detaching.Token),
             Log = log,
             Detaching = detaching.Token,
         };

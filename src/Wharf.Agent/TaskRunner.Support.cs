@@ -101,8 +101,11 @@ internal sealed partial class TaskRunner
     {
         try
         {
-            // Not tied to the agent's stop: a stop that was ordered is carried out, and is bounded by its grace.
+            // Not tied to the agent's stop: a stop that was ordered is carried out, and is bounded by its grace
+            // (and the hooks by their timeouts).
+            await BeforeStopAsync(handle).ConfigureAwait(false);
             await _driver.StopAsync(handle, grace, CancellationToken.None).ConfigureAwait(false);
+            await AfterStopAsync().ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -123,7 +123,7 @@ internal sealed partial class TaskRunner
         TaskHandle handle;
         try
         {
-            _spec = TaskSpecs.From(Assignment, _context.Data);
+            _spec = TaskSpecs.From(Assignment, _context.Data) with { BeforeLaunch = Assignment.Templates.Count > 0 ? OnLaunchAsync : null };
             handle = await _driver.StartAsync(_spec, _context.Detaching).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !_context.Detaching.IsCancellationRequested)
@@ -136,6 +136,7 @@ internal sealed partial class TaskRunner
         var stop = Adopt(handle);
         _context.Log.LogInformation("Started job {JobId} rank {Rank} as {Task}", Ref.JobId, Ref.Rank, handle);
         Report(TaskEventKind.Started, handle, message: handle.Warnings.Count > 0 ? string.Join("; ", handle.Warnings) : null);
+        RunPostStart();
         if (stop is not null)
         {
             StopInDriver(handle, stop.Grace);
@@ -148,7 +149,11 @@ internal sealed partial class TaskRunner
     private async Task<(ExitResult Exit, TimeSpan Ran)> WatchAsync(TaskHandle handle)
     {
         var follower = Task.Run(() => FollowLogsAsync(handle));
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(_context.Detaching);
+        var monitor = Task.Run(() => MonitorHealthAsync(handle, watching.Token));
         var exit = await _driver.WaitAsync(handle, _context.Detaching).ConfigureAwait(false);
+        await watching.CancelAsync().ConfigureAwait(false);
+        await monitor.ConfigureAwait(false);
         var ran = _context.Time.GetUtcNow() - handle.State.StartedAt;
         try
         {
@@ -166,7 +171,17 @@ internal sealed partial class TaskRunner
     /// <summary>Starts the rank again when it should be and returns its new handle; otherwise reports its exit and returns null.</summary>
     private async Task<TaskHandle?> AfterExitAsync(TaskHandle handle, ExitResult exit, TimeSpan ran)
     {
-        if (Assignment.RestartOnExit && CurrentStop() is null)
+        // monit restarts a watched process whatever ended it; too many restarts in the window and it gives up.
+        if ((Assignment.RestartOnExit || Assignment.HealthCheck is not null) && CurrentStop() is null
+            && Flapping() is { } flapping)
+        {
+            await ReleaseAsync(handle).ConfigureAwait(false);
+            _context.Log.LogWarning("Job {JobId} rank {Rank} is {Problem}", Ref.JobId, Ref.Rank, flapping);
+            Report(TaskEventKind.Exited, exitCode: exit.ExitCode == 0 ? 1 : exit.ExitCode, message: flapping);
+            return null;
+        }
+
+        if ((Assignment.RestartOnExit || Assignment.HealthCheck is not null) && CurrentStop() is null)
         {
             if (ran > _context.Options.MaxRestartDelay)
             {
@@ -198,7 +213,7 @@ internal sealed partial class TaskRunner
         if (stop is null || stop.ReportExit)
         {
             _context.Log.LogInformation("Job {JobId} rank {Rank} ended with exit code {ExitCode}", Ref.JobId, Ref.Rank, exit.ExitCode);
-            Report(TaskEventKind.Exited, exitCode: exit.ExitCode, message: Describe(exit, stop));
+            Report(TaskEventKind.Exited, exitCode: exit.ExitCode, message: Describe(exit, stop) + HookProblems());
         }
 
         return null;
@@ -214,13 +229,13 @@ internal sealed partial class TaskRunner
         }
         catch (Exception e) when (e is not OperationCanceledException || !_context.Detaching.IsCancellationRequested)
         {
-            Report(TaskEventKind.Exited, exitCode: exit.ExitCode, message: $"{Describe(exit, null)}; could not be started again: {e.Message}");
+            Report(TaskEventKind.Exited, exitCode: exit.ExitCode, message: $"{TakeRestartCause(exit)}; could not be started again: {e.Message}");
             return null;
         }
 
         _restarts++;
         var stop = Adopt(handle);
-        var message = $"{Describe(exit, null)}; started again after {(long)delay.TotalMilliseconds} ms (restart {_restarts})";
+        var message = $"{TakeRestartCause(exit)}; started again after {(long)delay.TotalMilliseconds} ms (restart {_restarts})";
         _context.Log.LogInformation("Job {JobId} rank {Rank} {Message}", Ref.JobId, Ref.Rank, message);
         Report(TaskEventKind.Restarted, handle, exit.ExitCode, message);
         if (stop is not null)

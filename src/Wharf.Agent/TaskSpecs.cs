@@ -1,5 +1,6 @@
 using Wharf.Agent.Drivers;
 using Wharf.Domain.Agents;
+using Wharf.Templates;
 using DriverFileMount = Wharf.Agent.Drivers.FileMount;
 
 namespace Wharf.Agent;
@@ -44,6 +45,42 @@ internal static class TaskSpecs
             Files = Files(assignment, data),
             DriverConfig = assignment.DriverConfig,
         };
+    }
+
+    /// <summary>
+    /// Renders the application's templates into the working folder once the driver has settled the rank's address and
+    /// ports; a template that cannot be rendered (a property without a value) fails the start, naming the file.
+    /// </summary>
+    public static Task RenderTemplates(
+        TaskAssignment assignment, DataFolder data, TaskLaunchContext launch, Action<IReadOnlyList<RenderedFileContent>>? rendered)
+    {
+        var context = new TemplateContext
+        {
+            JobId = assignment.JobId,
+            JobName = assignment.JobName ?? "",
+            Rank = assignment.Rank,
+            Replicas = assignment.Replicas,
+            Address = launch.Address,
+            Ports = launch.Ports,
+            Peers = assignment.Peers.ToDictionary(
+                p => p.Hostname,
+                p => new TemplatePeer(p.JobId, launch.PeerAddresses.GetValueOrDefault(p.Hostname) ?? p.Address ?? p.Hostname, p.Ports ?? new Dictionary<string, int>()),
+                StringComparer.Ordinal),
+            Properties = assignment.Properties,
+        };
+        IReadOnlyList<RenderedFile> files;
+        try
+        {
+            files = TemplateRenderer.Render(assignment.Templates, context);
+            TemplateRenderer.Write(data.WorkingDirectory(assignment.JobId, assignment.Rank), files);
+        }
+        catch (Exception e) when (e is TemplateException or IOException or UnauthorizedAccessException)
+        {
+            throw new TaskStartException($"templates: {e.Message}", e);
+        }
+
+        rendered?.Invoke([.. files.Select(f => new RenderedFileContent(f.Path, f.Content, f.Executable))]);
+        return Task.CompletedTask;
     }
 
     private static List<DriverFileMount> Files(TaskAssignment assignment, DataFolder data)

@@ -118,6 +118,12 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
                 environment[name] = value;
             }
 
+            if (spec.BeforeLaunch is { } beforeLaunch)
+            {
+                var address = network is not null ? _portAddress.ToString() : "127.0.0.1";
+                await beforeLaunch(new TaskLaunchContext(address, ports, peerHosts, environment), cancellationToken).ConfigureAwait(false);
+            }
+
             File.Delete(TaskLaunch.ExitStatusPath(spec));
             var info = TaskLaunch.StartInfo(_host, spec, network?.Name, binds, environment);
             var (process, stat) = await TaskLaunch.StartAsync(info, spec, cancellationToken).ConfigureAwait(false);

@@ -26,4 +26,7 @@ public sealed class WharfServerOptions
 
     /// <summary>How jobs are run: agent leases, long polls, stops, logs, the scheduler.</summary>
     public ExecutionOptions Execution { get; init; } = new();
+
+    /// <summary>How callbacks (webhooks) are signed and retried.</summary>
+    public CallbackOptions Callbacks { get; init; } = new();
 }

@@ -14,7 +14,16 @@ public sealed record CreateJobsRequest(Owner Owner, IReadOnlyList<NewJob> Jobs, 
 /// <param name="Status">Its first status: IN_QUEUE, its queue and time allocation. The store assigns <see cref="JobStatus.Priority"/> when it is 0 (behind every job in the queue).</param>
 /// <param name="Fingerprint">The digest of its application and parameters (<c>JobFingerprint</c>).</param>
 /// <param name="RefuseDuplicate">When true, creation fails if the owner has an active (IN_QUEUE, RUNNING, CANCELING) job with the same fingerprint, or the request holds an earlier one.</param>
-public sealed record NewJob(JobSpecification Specification, JobStatus Status, string Fingerprint, bool RefuseDuplicate);
+public sealed record NewJob(JobSpecification Specification, JobStatus Status, string Fingerprint, bool RefuseDuplicate)
+{
+    /// <summary>A key a door gives the job, unique in its scope (resource-queue's request_id per type); creation fails when it is taken.</summary>
+    public JobKey? Key { get; init; }
+}
+
+/// <summary>A key unique within its scope, naming one job (e.g. scope <c>resource-queue/vm</c>, key the client's request_id).</summary>
+/// <param name="Scope">Where the key is unique.</param>
+/// <param name="Key">The key.</param>
+public sealed record JobKey(string Scope, string Key);
 
 /// <summary>An idempotency key scoped to the owner, and the digest of the request body that first used it.</summary>
 public sealed record IdempotencyClaim(string Key, string RequestHash);
@@ -37,4 +46,7 @@ public abstract record CreateJobsResult
 
     /// <summary>Item <paramref name="Index"/> duplicates active job <paramref name="ExistingJobId"/> (or an earlier item, then null). Nothing was created.</summary>
     public sealed record Duplicate(int Index, string? ExistingJobId) : CreateJobsResult;
+
+    /// <summary>Item <paramref name="Index"/> names a <see cref="NewJob.Key"/> that job <paramref name="ExistingJobId"/> already holds. Nothing was created.</summary>
+    public sealed record KeyTaken(int Index, string ExistingJobId) : CreateJobsResult;
 }

@@ -53,4 +53,7 @@ public interface IJobStore
     /// queue order.
     /// </summary>
     Task<IReadOnlyList<QueuePosition>> RenumberQueueAsync(string queue, long spacing, CancellationToken cancellationToken);
+
+    /// <summary>The id of the job holding <paramref name="key"/> (see <see cref="NewJob.Key"/>), or null.</summary>
+    Task<string?> FindJobByKeyAsync(JobKey key, CancellationToken cancellationToken);
 }

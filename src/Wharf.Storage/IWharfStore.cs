@@ -21,6 +21,9 @@ public interface IWharfStore : IAsyncDisposable
     /// <summary>Agents, their leases and nodes.</summary>
     IAgentStore Agents { get; }
 
+    /// <summary>The callback outbox: messages written with job changes, until delivered.</summary>
+    ICallbackOutbox Callbacks { get; }
+
     /// <summary>Notices between the servers sharing the database.</summary>
     IStoreNotices Notices { get; }
 

@@ -41,4 +41,12 @@ public sealed record TaskSpec
 
     /// <summary>Settings for one kind of driver (a container image, a fake run time); a driver ignores keys it does not know.</summary>
     public IReadOnlyDictionary<string, string> DriverConfig { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Called by the driver once the rank's ports, address and environment are settled and before its command runs
+    /// (the agent renders the application's templates here); an exception fails the start with its message. Not
+    /// persisted: a task taken back after an agent restart keeps the files rendered at its first start.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Func<TaskLaunchContext, CancellationToken, Task>? BeforeLaunch { get; init; }
 }

@@ -71,6 +71,21 @@ public sealed record TaskAssignment
 
     /// <summary>Settings for the driver (an image for containers; run time and exit code for the fake driver).</summary>
     public IReadOnlyDictionary<string, string> DriverConfig { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The job's name (empty when it has none), for templates.</summary>
+    public string? JobName { get; init; }
+
+    /// <summary>Every property of the application with its value: the job's, else the default.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement> Properties { get; init; } = new Dictionary<string, System.Text.Json.JsonElement>();
+
+    /// <summary>Seconds each lifecycle hook may run, by hook name (see <see cref="Catalog.ApplicationDefinition.HookTimeouts"/>).</summary>
+    public IReadOnlyDictionary<string, int> HookTimeouts { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>How to watch the rank, from the application.</summary>
+    public Catalog.ApplicationHealthCheck? HealthCheck { get; init; }
+
+    /// <summary>Files to render into the working folder before the rank starts.</summary>
+    public IReadOnlyList<Catalog.ApplicationTemplate> Templates { get; init; } = [];
 }
 
 /// <summary>A peer of a job: reached by <see cref="Hostname"/>, running as <see cref="JobId"/>.</summary>

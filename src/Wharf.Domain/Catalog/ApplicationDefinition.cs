@@ -47,6 +47,24 @@ public sealed record ApplicationDefinition
     /// </summary>
     public string? BaseDirectory { get; init; }
 
+    /// <summary>Typed settings a job gives the application (BOSH's job properties); templates read them.</summary>
+    public IReadOnlyList<ApplicationProperty> Properties { get; init; } = [];
+
+    /// <summary>Files rendered into each rank's working folder before it starts (see <c>docs/lifecycle.md</c>).</summary>
+    public IReadOnlyList<ApplicationTemplate> Templates { get; init; } = [];
+
+    /// <summary>
+    /// Seconds each lifecycle hook may run (<c>pre-start</c>, <c>post-start</c>, <c>pre-stop</c>, <c>drain</c>,
+    /// <c>post-stop</c>) before it is killed; 60 for a hook not named. A hook is the template rendered to <c>bin/&lt;hook&gt;</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> HookTimeouts { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>How the agent watches each rank and when it restarts it (none: the process is all there is).</summary>
+    public ApplicationHealthCheck? HealthCheck { get; init; }
+
+    /// <summary>Packages the application depends on, recorded as a BOSH job names them.</summary>
+    public IReadOnlyList<string> Packages { get; init; } = [];
+
     /// <summary>A parameter by name, or null.</summary>
     public ApplicationParameter? FindParameter(string name) =>
         Parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.Ordinal));

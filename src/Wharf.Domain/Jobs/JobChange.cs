@@ -13,4 +13,7 @@ public sealed record JobChange(Job After, JobState ExpectedState, long ExpectedV
 {
     /// <summary>The effects the change causes.</summary>
     public JobEffects Effects => Transition?.Effects ?? JobEffects.Notify;
+
+    /// <summary>Callbacks to deliver because of this change, written to the outbox in the same transaction as the change.</summary>
+    public IReadOnlyList<CallbackMessage> Callbacks { get; init; } = [];
 }

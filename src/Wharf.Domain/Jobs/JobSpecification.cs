@@ -38,8 +38,23 @@ public sealed record JobSpecification
     /// <summary>Recorded for UCloud compatibility; Wharf's drivers do not offer SSH.</summary>
     public bool? SshEnabled { get; init; }
 
+    /// <summary>Wharf extension: values for the application's properties, by property name (JSON values of the declared types).</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Properties { get; init; }
+
     /// <summary>Wharf extension: the queue the job waits in; <c>default</c> when not given.</summary>
     public string? Queue { get; init; }
+
+    /// <summary>
+    /// Wharf extension: when set, the job only asks for capacity (an admission-only job). It runs nothing: once every
+    /// instance fits, the capacity is held and the job is RUNNING until it is released.
+    /// </summary>
+    public AdmissionDemand? Admission { get; init; }
+
+    /// <summary>Wharf extension: an absolute http(s) URL that receives a signed POST at every state change of the job.</summary>
+    public string? Callback { get; init; }
+
+    /// <summary>Wharf extension: opaque text a door or client keeps with the job and gets back as given.</summary>
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 }
 
 /// <summary>An application reference: name and version.</summary>

@@ -33,9 +33,11 @@ public static partial class JobSpecificationValidator
         CheckReplicas(spec, prefix, application, errors);
         CheckTimeAllocation(spec, prefix, errors);
         CheckQueue(spec, prefix, errors);
+        CallbackValidator.Check(spec, prefix, errors);
         if (application is not null)
         {
             CheckParameters(spec, prefix, application, findPeer, errors);
+            JobPropertiesValidator.Check(spec, prefix, application, errors);
         }
 
         CheckResources(spec, prefix, findPeer, errors);

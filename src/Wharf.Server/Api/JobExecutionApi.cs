@@ -191,7 +191,7 @@ internal static class JobExecutionApi
     }
 
     /// <summary>The job, if the caller may see it; otherwise the same 404 a missing job gets.</summary>
-    private static async Task<(Job? Job, ProblemResult? Problem)> FindAsync(HttpContext http, string? id, string field, IWharfStore store, CancellationToken ct)
+    internal static async Task<(Job? Job, ProblemResult? Problem)> FindAsync(HttpContext http, string? id, string field, IWharfStore store, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         if (!caller.IsAdmin && caller.Project is null)

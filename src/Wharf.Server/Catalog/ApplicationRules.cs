@@ -18,6 +18,10 @@ internal static partial class ApplicationRules
         Parameters = application.Parameters?.Select(p => p is null ? null! : p with { Options = p.Options ?? [] }).ToList() ?? [],
         Ports = application.Ports ?? [],
         Environment = application.Environment ?? new Dictionary<string, string>(),
+        Properties = application.Properties ?? [],
+        Templates = application.Templates ?? [],
+        Packages = application.Packages ?? [],
+        HookTimeouts = application.HookTimeouts ?? new Dictionary<string, int>(),
     };
 
     public static IReadOnlyList<ValidationError> Check(ApplicationDefinition application)
@@ -66,6 +70,7 @@ internal static partial class ApplicationRules
         }
 
         CheckParameters(application.Parameters, errors);
+        LifecycleRules.Check(application, errors);
         CheckPorts(application.Ports, errors);
         foreach (var (key, value) in application.Environment)
         {

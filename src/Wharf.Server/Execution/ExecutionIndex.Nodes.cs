@@ -250,7 +250,7 @@ internal sealed partial class ExecutionIndex
                 {
                     foreach (var rank in placed.Ranks.Where(r => r.NodeId == record.Id))
                     {
-                        node.Allocated += placed.PerRank;
+                        node.Allocated += placed.Holds(rank.Rank);
                     }
                 }
             }

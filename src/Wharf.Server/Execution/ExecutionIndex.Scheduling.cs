@@ -30,8 +30,14 @@ internal sealed partial class ExecutionIndex
             var nodes = new List<SchedulingNode>(_nodes.Count);
             foreach (var node in _nodes.Values)
             {
-                if (node.Record.Declared || node.Record.State == NodeState.Lost)
+                if (node.Record.State == NodeState.Lost)
                 {
+                    continue;
+                }
+
+                if (node.Record.Declared)
+                {
+                    nodes.Add(AdmissionDemands.DeclaredNode(node.Id, node.Total, node.Allocated, node.Labels, node.Record.State == NodeState.Ready));
                     continue;
                 }
 
@@ -82,6 +88,17 @@ internal sealed partial class ExecutionIndex
                 Jobs = jobs,
                 OwnerUsage = new Dictionary<string, Resources>(_ownerUsage, StringComparer.Ordinal),
             };
+        }
+    }
+
+    /// <summary>Takes the admission-only jobs whose held capacity must be given back by the scheduler (see <see cref="AdmissionDemands.NeedsSettling"/>).</summary>
+    public List<string> TakeAdmissionsToSettle()
+    {
+        lock (_gate)
+        {
+            var ids = _admissionsToSettle.Select(id => id.ToString(CultureInfo.InvariantCulture)).ToList();
+            _admissionsToSettle.Clear();
+            return ids;
         }
     }
 
@@ -214,6 +231,49 @@ internal sealed partial class ExecutionIndex
             long? before = queue.GetViewBetween(queue.Min!, anchor).Reverse().FirstOrDefault(w => w.Id != id && w.Id != other)?.Priority;
             long? after = queue.GetViewBetween(anchor, queue.Max!).FirstOrDefault(w => w.Id != id && w.Id != other)?.Priority;
             return new QueueNeighbours(moving.Queue, moving.Priority, min, max, anchor.Priority, before, after);
+        }
+    }
+
+    /// <summary>
+    /// Where position key <paramref name="key"/> falls among the other waiting jobs of <paramref name="jobId"/>'s queue:
+    /// the last of them with a key at or below it, and the first above it (null at either end). Null when the job does
+    /// not wait.
+    /// </summary>
+    public (string? Below, string? Above)? Around(string jobId, long key)
+    {
+        if (!long.TryParse(jobId, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (!_waiting.TryGetValue(id, out var moving))
+            {
+                return null;
+            }
+
+            WaitingJob? below = null;
+            WaitingJob? above = null;
+            foreach (var other in _queues[moving.Queue])
+            {
+                if (other.Id == id)
+                {
+                    continue;
+                }
+
+                if (other.Priority <= key)
+                {
+                    below = other;
+                }
+                else
+                {
+                    above = other;
+                    break;
+                }
+            }
+
+            return (below?.Scheduling.Id, above?.Scheduling.Id);
         }
     }
 

@@ -29,6 +29,9 @@ internal sealed partial class ExecutionIndex
     private readonly Dictionary<string, Resources> _ownerUsage = new(StringComparer.Ordinal);
     private int _waitingWithPeers;
 
+    // Admission-only jobs with capacity to give back that no agent will ever report on (terminated, suspended).
+    private readonly HashSet<long> _admissionsToSettle = [];
+
     // The version of each job that left the index, so that a notice published late (after a newer one) cannot bring it back.
     private readonly Dictionary<long, (long Version, long At)> _ended = [];
 
@@ -195,8 +198,8 @@ internal sealed partial class ExecutionIndex
             Priority = job.Status.Priority,
             Owner = Intern(job.Owner.Project),
             EnqueuedAt = enqueuedAt,
-            Demand = Demand(productKey, product, replicas),
-            Constraints = Constraints(productKey),
+            Demand = spec.Admission is { } admission ? AdmissionDemands.Of(admission) : Demand(productKey, product, replicas),
+            Constraints = spec.Admission is { } pool ? AdmissionDemands.Constraints(Intern(job.Status.Queue), pool) : Constraints(productKey),
         };
         var waiting = new WaitingJob(id, job.Version, scheduling, PeersOf(spec));
         _waiting[id] = waiting;
@@ -215,6 +218,7 @@ internal sealed partial class ExecutionIndex
 
     private PlacedJob? RemovePlaced(long id)
     {
+        _admissionsToSettle.Remove(id);
         if (!_placed.Remove(id, out var placed))
         {
             return null;
@@ -227,7 +231,14 @@ internal sealed partial class ExecutionIndex
     private void AddPlaced(long id, Job job, PlacedJob? old)
     {
         var perRank = old?.PerRank ?? PerRank(job.Specification.Product);
-        var placed = new PlacedJob(id, job, perRank);
+        var admission = job.Specification.Admission;
+        var placed = new PlacedJob(id, job, perRank) { Instances = admission is null ? null : AdmissionDemands.Of(admission) };
+        if (admission is not null && AdmissionDemands.NeedsSettling(job))
+        {
+            _admissionsToSettle.Add(id);
+            SchedulerWake.Set();
+        }
+
         _placed[id] = placed;
         Account(placed, +1);
     }
@@ -242,7 +253,7 @@ internal sealed partial class ExecutionIndex
             {
                 var owner = placed.Job.Owner.Project;
                 var usage = _ownerUsage.GetValueOrDefault(owner);
-                _ownerUsage[owner] = sign > 0 ? usage + placed.PerRank : usage - placed.PerRank;
+                _ownerUsage[owner] = sign > 0 ? usage + placed.Holds(rank.Rank) : usage - placed.Holds(rank.Rank);
             }
 
             if (!_nodes.TryGetValue(rank.NodeId, out var node))
@@ -252,7 +263,7 @@ internal sealed partial class ExecutionIndex
 
             if (holds)
             {
-                node.Allocated = sign > 0 ? node.Allocated + placed.PerRank : node.Allocated - placed.PerRank;
+                node.Allocated = sign > 0 ? node.Allocated + placed.Holds(rank.Rank) : node.Allocated - placed.Holds(rank.Rank);
             }
 
             if (node.Record.AgentId is { } agentId && _agents.TryGetValue(agentId, out var agent))

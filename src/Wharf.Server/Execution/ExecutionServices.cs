@@ -39,6 +39,7 @@ internal static class ExecutionServices
         JobExecutionApi.Map(routes);
         QueuesApi.Map(routes);
         NodesApi.Map(routes);
+        LifecycleApi.Map(routes);
     }
 
     /// <summary>The job as people should see it: a waiting job's reason is the scheduler's latest word on it, kept in memory only.</summary>

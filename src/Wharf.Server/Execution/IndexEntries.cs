@@ -57,6 +57,12 @@ internal sealed class PlacedJob(long id, Job job, Resources perRank)
     /// <summary>What each rank holds on its node while the job is active.</summary>
     public Resources PerRank { get; } = perRank;
 
+    /// <summary>What each instance of an admission-only job holds (instances differ); null for jobs of equal ranks.</summary>
+    public IReadOnlyList<Resources>? Instances { get; init; }
+
+    /// <summary>What rank <paramref name="rank"/> holds on its node while the job is active.</summary>
+    public Resources Holds(int rank) => Instances is { } instances && rank < instances.Count ? instances[rank] : PerRank;
+
     public IReadOnlyList<RankStatus> Ranks => Job.Status.Ranks ?? [];
 
     /// <summary>True while the job holds capacity: placed and waiting to start, running, or canceling.</summary>

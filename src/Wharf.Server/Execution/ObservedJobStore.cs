@@ -1,9 +1,13 @@
 using Wharf.Domain.Jobs;
+using Wharf.Server.Callbacks;
 using Wharf.Storage;
 
 namespace Wharf.Server.Execution;
 
-/// <summary>The job store that publishes each committed creation and change on the <see cref="JobFeed"/> (see <see cref="ObservedStore"/>).</summary>
+/// <summary>
+/// The job store that publishes each committed creation and change on the <see cref="JobFeed"/> (see <see cref="ObservedStore"/>),
+/// and gives every change of a job with a callback URL its outbox message, saved in the change's own transaction.
+/// </summary>
 internal sealed class ObservedJobStore(IJobStore inner, JobFeed feed) : IJobStore
 {
     public async Task<CreateJobsResult> CreateJobsAsync(CreateJobsRequest request, CancellationToken cancellationToken)
@@ -53,11 +57,14 @@ internal sealed class ObservedJobStore(IJobStore inner, JobFeed feed) : IJobStor
 
     public Task<JobPage> BrowseJobsAsync(JobQuery query, CancellationToken cancellationToken) => inner.BrowseJobsAsync(query, cancellationToken);
 
+    public Task<string?> FindJobByKeyAsync(JobKey key, CancellationToken cancellationToken) => inner.FindJobByKeyAsync(key, cancellationToken);
+
     public IAsyncEnumerable<Job> StreamLiveJobsAsync(CancellationToken cancellationToken) => inner.StreamLiveJobsAsync(cancellationToken);
 
     public async Task<bool> TrySaveAsync(JobChange change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
+        change = CallbackMessages.Attach(change);
         var saved = await inner.TrySaveAsync(change, cancellationToken);
         if (saved)
         {
@@ -70,6 +77,7 @@ internal sealed class ObservedJobStore(IJobStore inner, JobFeed feed) : IJobStor
     public async Task<bool> TrySaveAllAsync(IReadOnlyList<JobChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        changes = [.. changes.Select(CallbackMessages.Attach)];
         var saved = await inner.TrySaveAllAsync(changes, cancellationToken);
         if (saved)
         {
@@ -85,6 +93,7 @@ internal sealed class ObservedJobStore(IJobStore inner, JobFeed feed) : IJobStor
     public async Task<IReadOnlyList<bool>> TrySaveEachAsync(IReadOnlyList<JobChange> changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        changes = [.. changes.Select(CallbackMessages.Attach)];
         var saved = await inner.TrySaveEachAsync(changes, cancellationToken);
         for (var i = 0; i < changes.Count; i++)
         {

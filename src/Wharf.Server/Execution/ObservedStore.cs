@@ -21,6 +21,8 @@ internal sealed class ObservedStore(IWharfStore inner, JobFeed feed) : IWharfSto
 
     public IAgentStore Agents => inner.Agents;
 
+    public ICallbackOutbox Callbacks => inner.Callbacks;
+
     public IStoreNotices Notices => inner.Notices;
 
     public Task<ILeadership?> TryLeadAsync(CancellationToken cancellationToken) => inner.TryLeadAsync(cancellationToken);

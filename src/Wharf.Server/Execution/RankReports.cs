@@ -27,7 +27,7 @@ internal static class RankReports
         {
             TaskEventKind.Started => Started(job, rank, report, now),
             TaskEventKind.StartFailed => Gone(job, rank, now, exitCode: null, $"Rank {rank.Rank} failed to start: {Sentence(report.Message, "no reason given")}"),
-            TaskEventKind.Exited => Exited(job, rank, report.ExitCode ?? -1, now),
+            TaskEventKind.Exited => Exited(job, rank, report.ExitCode ?? -1, now, report.Message),
             TaskEventKind.Restarted => Restarted(job, rank, report, now),
             TaskEventKind.Lost => Gone(job, rank, now, exitCode: null, $"Rank {rank.Rank} lost: {Sentence(report.Message, "its agent lost track of it")}"),
             _ => [],
@@ -82,7 +82,7 @@ internal static class RankReports
             : [job.Amend(s => s with { Ranks = ranks }, now, $"Rank {rank.Rank} started on {rank.NodeId}")];
     }
 
-    private static IReadOnlyList<JobChange> Exited(Job job, RankStatus rank, int exitCode, DateTimeOffset now)
+    private static IReadOnlyList<JobChange> Exited(Job job, RankStatus rank, int exitCode, DateTimeOffset now, string? note = null)
     {
         if (rank.State == RankState.Exited)
         {
@@ -91,7 +91,10 @@ internal static class RankReports
 
         var ranks = Replace(job.Status.Ranks!, rank with { State = RankState.Exited, ExitCode = exitCode });
         var allExited = ranks.All(r => r.State == RankState.Exited);
-        var message = $"Rank {rank.Rank} exited with code {exitCode}";
+        // An agent that gave up restarting an unhealthy rank says so; that is the reason, not the exit code.
+        var message = note?.StartsWith("flapping", StringComparison.Ordinal) == true
+            ? $"Rank {rank.Rank} {note}"
+            : $"Rank {rank.Rank} exited with code {exitCode}";
         switch (job.Status.State)
         {
             case JobState.InQueue or JobState.Running when exitCode != 0:

@@ -53,6 +53,7 @@ internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, Executi
     public async Task<int> PassAsync(CancellationToken cancellationToken)
     {
         var now = WharfJson.ToMilliseconds(time.GetUtcNow());
+        await SettleAdmissionsAsync(now, cancellationToken);
         if (index.Snapshot(now) is not { } snapshot)
         {
             return 0;
@@ -87,9 +88,30 @@ internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, Executi
         return placed;
     }
 
+    /// <summary>Gives back the capacity of admission-only jobs that no agent will report on (see <see cref="AdmissionDemands.NeedsSettling"/>).</summary>
+    private async Task SettleAdmissionsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var ids = index.TakeAdmissionsToSettle();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var changes = (await store.Jobs.GetJobsAsync(ids, cancellationToken)).Where(AdmissionDemands.NeedsSettling)
+            .Select(job => AdmissionDemands.Settle(job, now)).ToList();
+        await store.Jobs.TrySaveEachAsync(changes, cancellationToken);
+    }
+
     private static JobChange? Place(Job job, Placement placement, DateTimeOffset now)
     {
         var status = job.Status;
+        if (job.Specification.Admission is { } admission)
+        {
+            return status.State == JobState.InQueue && placement.NodeIds.Count == admission.Instances.Count
+                ? AdmissionDemands.Admit(job, placement.NodeIds, now)
+                : null;
+        }
+
         if (status.State != JobState.InQueue || status.Ranks?.Any(r => r.State != RankState.Exited) == true
             || placement.NodeIds.Count != Math.Max(1, job.Specification.Replicas))
         {

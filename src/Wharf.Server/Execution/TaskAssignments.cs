@@ -50,6 +50,11 @@ internal sealed class TaskAssignments(CatalogCache catalog, ExecutionIndex index
             Files = Files(spec, application),
             RestartOnExit = spec.RestartOnExit == true,
             Owner = job.Owner,
+            JobName = spec.Name ?? "",
+            Properties = PropertyValues(spec, application),
+            Templates = application.Templates,
+            HookTimeouts = application.HookTimeouts,
+            HealthCheck = application.HealthCheck,
         };
         return (assignment, null);
     }
@@ -88,6 +93,25 @@ internal sealed class TaskAssignments(CatalogCache catalog, ExecutionIndex index
         }
 
         return environment;
+    }
+
+    /// <summary>Every declared property with the job's value, else its default (those without either were refused at creation).</summary>
+    private static Dictionary<string, JsonElement> PropertyValues(JobSpecification spec, ApplicationDefinition application)
+    {
+        var values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var property in application.Properties)
+        {
+            if (spec.Properties?.TryGetValue(property.Name, out var value) == true)
+            {
+                values[property.Name] = value;
+            }
+            else if (property.Default is { } fallback)
+            {
+                values[property.Name] = fallback;
+            }
+        }
+
+        return values;
     }
 
     private static string Render(JsonElement value) => value.ValueKind switch

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Authorization;
 using Wharf.Domain.Serialization;
 using Wharf.Server.Api;
 using Wharf.Server.Auth;
+using Wharf.Server.Callbacks;
+using Wharf.Server.Doors.ResourceQueue;
 using Wharf.Server.Catalog;
 using Wharf.Server.Execution;
 using Wharf.Server.Jobs;
@@ -51,6 +53,8 @@ internal static class ServerPipeline
         CatalogApi.Map(app);
         TokensApi.Map(app);
         app.MapExecution();
+        CallbacksApi.Map(app);
+        ResourceQueueDoor.Map(app);
         return app;
     }
 
@@ -84,6 +88,8 @@ internal static class ServerPipeline
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<JobCommands>();
         services.AddExecution(options.Execution, feed);
+        services.AddSingleton(CallbackSecret.Load(options));
+        services.AddHostedService<CallbackDispatcher>();
 
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, configureOptions: null);

@@ -122,5 +122,33 @@ internal static class PostgresSchema
         [
             // See the SQLite step: the next id is 4101 unless the table already has higher ones.
             "SELECT setval(pg_get_serial_sequence('jobs', 'id'), GREATEST(4100, COALESCE((SELECT MAX(id) FROM jobs), 0)))",
+        ]),
+        new SchemaMigration(4, "keys that doors give jobs, and the callback outbox",
+        [
+            """
+            CREATE TABLE job_keys (
+                scope TEXT NOT NULL,
+                key TEXT NOT NULL,
+                job_id BIGINT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                PRIMARY KEY (scope, key)
+            )
+            """,
+            """
+            CREATE TABLE callbacks (
+                delivery_id TEXT NOT NULL PRIMARY KEY,
+                job_id BIGINT NOT NULL,
+                url TEXT NOT NULL,
+                event TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT NOT NULL,
+                delivered_at BIGINT,
+                last_status INTEGER,
+                last_error TEXT
+            )
+            """,
+            "CREATE INDEX callbacks_pending ON callbacks (next_attempt_at, created_at) WHERE delivered_at IS NULL",
+            "CREATE INDEX callbacks_by_job ON callbacks (job_id, created_at)",
         ]));
 }

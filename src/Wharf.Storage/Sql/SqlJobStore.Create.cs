@@ -53,6 +53,24 @@ internal sealed partial class SqlJobStore
             return duplicate;
         }
 
+        for (var i = 0; i < request.Jobs.Count; i++)
+        {
+            // The queue lock taken above serialises creations per queue; a door's scope maps to its queue, so the
+            // check cannot race another creation of the same key (and the primary key refuses it should it ever).
+            if (request.Jobs[i].Key is { } key)
+            {
+                if (await FindKeyAsync(session, key, cancellationToken).ConfigureAwait(false) is { } holder)
+                {
+                    return new CreateJobsResult.KeyTaken(i, JobIds.Format(holder));
+                }
+
+                if (request.Jobs.Take(i).Any(j => j.Key == key))
+                {
+                    return new CreateJobsResult.KeyTaken(i, "");
+                }
+            }
+        }
+
         var tails = await ReadQueueTailsAsync(session, queues, cancellationToken).ConfigureAwait(false);
         var ids = new List<long>(request.Jobs.Count);
         var priorities = new List<long>(request.Jobs.Count);
@@ -62,8 +80,15 @@ internal sealed partial class SqlJobStore
             var priority = job.Status.Priority != 0 ? job.Status.Priority : Behind(tails[queue]);
             tails[queue] = Math.Max(tails[queue], priority);
             priorities.Add(priority);
-            ids.Add(await InsertJobAsync(session, owner, job, job.Status with { Priority = priority }, createdAt, cancellationToken)
-                .ConfigureAwait(false));
+            var id = await InsertJobAsync(session, owner, job, job.Status with { Priority = priority }, createdAt, cancellationToken)
+                .ConfigureAwait(false);
+            ids.Add(id);
+            if (job.Key is { } key)
+            {
+                await using var command = session.Command("INSERT INTO job_keys (scope, key, job_id) VALUES (@scope, @key, @job_id)");
+                command.With("@scope", key.Scope).With("@key", key.Key).With("@job_id", id);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await JobRows.InsertFirstUpdatesAsync(session, ids, Job.Accepted(createdAt), cancellationToken).ConfigureAwait(false);

@@ -99,6 +99,22 @@ internal sealed partial class SqlJobStore(SqlDatabase database) : IJobStore
         }
     }
 
+    public async Task<string?> FindJobByKeyAsync(JobKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var session = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var id = await FindKeyAsync(session, key, cancellationToken).ConfigureAwait(false);
+        return id is { } found ? JobIds.Format(found) : null;
+    }
+
+    private static async Task<long?> FindKeyAsync(SqlSession session, JobKey key, CancellationToken cancellationToken)
+    {
+        await using var command = session.Command("SELECT job_id FROM job_keys WHERE scope = @scope AND key = @key");
+        command.With("@scope", key.Scope).With("@key", key.Key);
+        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return value is null or DBNull ? null : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>True when some rank of the job was placed and has not exited: its processes may still be on a node.</summary>
     private static bool HasRanksOnNodes(JobStatus status) => status.Ranks?.Any(r => r.State != RankState.Exited) == true;
 
@@ -127,6 +143,11 @@ internal sealed partial class SqlJobStore(SqlDatabase database) : IJobStore
         }
 
         await JobRows.AppendUpdateAsync(session, id, change.Update, cancellationToken).ConfigureAwait(false);
+        if (change.Callbacks.Count > 0)
+        {
+            await SqlCallbackOutbox.InsertAsync(session, id, change.Callbacks, change.Update.Timestamp, cancellationToken).ConfigureAwait(false);
+        }
+
         return true;
     }
 }

@@ -14,6 +14,7 @@ internal sealed class SqlWharfStore : IWharfStore
         Catalog = new SqlCatalogStore(database);
         Tokens = new SqlTokenStore(database);
         Agents = new SqlAgentStore(database);
+        Callbacks = new SqlCallbackOutbox(database);
         _migrator = new SchemaMigrator(database, time);
     }
 
@@ -29,6 +30,8 @@ internal sealed class SqlWharfStore : IWharfStore
     public ITokenStore Tokens { get; }
 
     public IAgentStore Agents { get; }
+
+    public ICallbackOutbox Callbacks { get; }
 
     public IStoreNotices Notices => Database.Notices;
 

@@ -123,5 +123,33 @@ internal static class SqliteSchema
             // both be sent as written to a fresh server. A database that already has higher ids keeps counting.
             "INSERT INTO sqlite_sequence (name, seq) SELECT 'jobs', 4100 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'jobs')",
             "UPDATE sqlite_sequence SET seq = 4100 WHERE name = 'jobs' AND seq < 4100",
+        ]),
+        new SchemaMigration(4, "keys that doors give jobs, and the callback outbox",
+        [
+            """
+            CREATE TABLE job_keys (
+                scope TEXT NOT NULL,
+                key TEXT NOT NULL,
+                job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+                PRIMARY KEY (scope, key)
+            ) STRICT
+            """,
+            """
+            CREATE TABLE callbacks (
+                delivery_id TEXT NOT NULL PRIMARY KEY,
+                job_id INTEGER NOT NULL,
+                url TEXT NOT NULL,
+                event TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                delivered_at INTEGER,
+                last_status INTEGER,
+                last_error TEXT
+            ) STRICT
+            """,
+            "CREATE INDEX callbacks_pending ON callbacks (next_attempt_at, created_at) WHERE delivered_at IS NULL",
+            "CREATE INDEX callbacks_by_job ON callbacks (job_id, created_at)",
         ]));
 }

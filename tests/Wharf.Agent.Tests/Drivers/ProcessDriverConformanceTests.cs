@@ -73,8 +73,8 @@ public class ProcessDriverConformanceTests : DriverConformanceTests
 
         await driver.StopAsync(handle, TimeSpan.FromSeconds(5), Timeout());
 
-        Assert.False(File.Exists($"/run/netns/{JobNetwork.NameFor(spec.JobId)}"));
-        Assert.False(System.IO.Directory.Exists($"/etc/netns/{JobNetwork.NameFor(spec.JobId)}"));
+        Assert.False(File.Exists($"/run/netns/{JobNetwork.NameFor(null, spec.JobId)}"));
+        Assert.False(System.IO.Directory.Exists($"/etc/netns/{JobNetwork.NameFor(null, spec.JobId)}"));
     }
 
     public override async Task DisposeAsync()
@@ -82,7 +82,7 @@ public class ProcessDriverConformanceTests : DriverConformanceTests
         await base.DisposeAsync();
         foreach (var jobId in JobIds)
         {
-            var name = JobNetwork.NameFor(jobId);
+            var name = JobNetwork.NameFor(null, jobId);
             if (File.Exists($"/run/netns/{name}"))
             {
                 await SystemCommand.TryRunAsync("ip", ["netns", "del", name], CancellationToken.None);

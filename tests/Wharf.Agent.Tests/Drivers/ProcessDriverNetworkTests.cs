@@ -76,7 +76,7 @@ public sealed class ProcessDriverNetworkTests(ITestOutputHelper output) : IAsync
         // Rank 0 keeps the web job's namespace alive; rank 1, started later in the same namespace, does the checking.
         await StartAsync(WebRank(0, firstDatabase, ["sleep", "300"]));
         await _driver.StopAsync(firstDatabase, TimeSpan.FromSeconds(2), Timeout());
-        Assert.False(File.Exists($"/run/netns/{JobNetwork.NameFor(databaseJob)}"));
+        Assert.False(File.Exists($"/run/netns/{JobNetwork.NameFor(null, databaseJob)}"));
 
         var secondDatabase = await StartAsync(Spec(TcpHelper.Serve("WHARF_PORT_DB", "second"), databaseJob) with { Ports = ["db"] });
         // The restarted rank appends to the same log, which already holds the first run's line.
@@ -116,7 +116,7 @@ public sealed class ProcessDriverNetworkTests(ITestOutputHelper output) : IAsync
         var error = await Assert.ThrowsAsync<TaskStartException>(() => _driver.StartAsync(spec, Timeout()));
 
         Assert.Contains("wharf-no-such-command", error.Message, StringComparison.Ordinal);
-        Assert.False(File.Exists($"/run/netns/{JobNetwork.NameFor(spec.JobId)}"));
+        Assert.False(File.Exists($"/run/netns/{JobNetwork.NameFor(null, spec.JobId)}"));
     }
 
     [IsolationFact]
@@ -125,7 +125,7 @@ public sealed class ProcessDriverNetworkTests(ITestOutputHelper output) : IAsync
         var jobId = NewJobId();
         var first = await StartAsync(Spec(["sleep", "300"], jobId, rank: 0, replicas: 2));
         var second = await StartAsync(Spec(["sleep", "300"], jobId, rank: 1, replicas: 2));
-        var name = JobNetwork.NameFor(jobId);
+        var name = JobNetwork.NameFor(null, jobId);
         Assert.Equal(name, first.State.NetworkNamespace);
         Assert.Equal(name, second.State.NetworkNamespace);
 
@@ -210,7 +210,7 @@ public sealed class ProcessDriverNetworkTests(ITestOutputHelper output) : IAsync
         }
 
         await _driver.DisposeAsync();
-        foreach (var name in _jobIds.Select(JobNetwork.NameFor).Where(n => File.Exists($"/run/netns/{n}")))
+        foreach (var name in _jobIds.Select(id => JobNetwork.NameFor(null, id)).Where(n => File.Exists($"/run/netns/{n}")))
         {
             await SystemCommand.TryRunAsync("ip", ["netns", "del", name], CancellationToken.None);
         }

@@ -68,7 +68,18 @@ public sealed class ProcessDriverPartsTests : IDisposable
     [InlineData("4101", "wharf-4101")]
     [InlineData("job/with spaces", "wharf-job_with_spaces")]
     public void JobNetwork_NamesNamespaceAfterJob(string jobId, string expected) =>
-        Assert.Equal(expected, JobNetwork.NameFor(jobId));
+        Assert.Equal(expected, JobNetwork.NameFor(null, jobId));
+
+    [Fact]
+    public void JobNetwork_KeepsTwoAgentsNamespacesApart_ByTheirScopes()
+    {
+        var first = ProcessDriverOptions.ScopeFor("/srv/agent-a/state");
+        var second = ProcessDriverOptions.ScopeFor("/srv/agent-b/state");
+
+        Assert.NotEqual(JobNetwork.NameFor(first, "4101"), JobNetwork.NameFor(second, "4101"));
+        Assert.Equal($"wharf-{first}-4101", JobNetwork.NameFor(first, "4101"));
+        Assert.Equal(first, ProcessDriverOptions.ScopeFor("/srv/agent-a/state"));
+    }
 
     [Fact]
     public void FileMounts_WithoutMounts_LinkIntoWorkingFolder_AndClearWriteBitsForReadOnly()

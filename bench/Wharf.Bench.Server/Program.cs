@@ -1,0 +1,131 @@
+using System.Globalization;
+using Wharf.Bench.Server;
+using Wharf.Storage.Tests;
+using static Wharf.Bench.Server.Stats;
+
+// Benchmarks of a real Wharf server process (a Release build of the CLI) through its public API.
+//   limits                                   the machine's raw spawn and SQLite insert rates
+//   e2e     --wharf DLL [--jobs 200,2000] [--lone 20] [--cpu 1] [--per-request 1000] [--slurm FILE]
+//   api     --wharf DLL [--clients 16] [--single 4000] [--bulk 20] [--stores sqlite,postgres]
+//   backlog --wharf DLL [--jobs 1000000]
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("usage: Wharf.Bench.Server limits|e2e|api|backlog [--wharf path/to/wharf.dll] [options]; see bench/README.md");
+    return 2;
+}
+
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 1; i + 1 < args.Length; i += 2) options[args[i].TrimStart('-')] = args[i + 1];
+string Option(string name, string fallback) => options.TryGetValue(name, out var v) ? v : fallback;
+int IntOption(string name, int fallback) => int.Parse(Option(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+var work = Path.Combine(Path.GetTempPath(), $"wharf-bench-{Environment.ProcessId}");
+Directory.CreateDirectory(work);
+Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {F(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0, 1)} GiB; {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC; .NET {Environment.Version}");
+try
+{
+    var wharf = Option("wharf", "");
+    var catalog = Path.Combine(work, "catalog");
+    switch (args[0])
+    {
+        case "limits":
+            await MachineLimits.MeasureAsync(work);
+            break;
+        case "e2e":
+        {
+            var limits = await MachineLimits.MeasureAsync(work);
+            var cpu = double.Parse(Option("cpu", "1"), CultureInfo.InvariantCulture);
+            BenchClient.WriteCatalog(catalog, cpu);
+            var slurm = options.TryGetValue("slurm", out var slurmFile) ? ReadSlurm(slurmFile) : null;
+            var slurmConfig = slurmFile is null ? "" : File.ReadAllLines(slurmFile).FirstOrDefault(l => l.StartsWith("config=", StringComparison.Ordinal))?[7..] ?? "";
+            Console.WriteLine($"Wharf end to end: wharf up (SQLite, local agent, process driver), product cpu {cpu.ToString(CultureInfo.InvariantCulture)} on {Environment.ProcessorCount} cores");
+            EndToEndResult? best = null;
+            List<double>? lone = null;
+            foreach (var jobs in Option("jobs", "200,2000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
+            {
+                await using var server = await WharfProcess.StartAsync(wharf, Path.Combine(work, $"e2e-{jobs}"), catalog, agent: true);
+                using var client = await BenchClient.CreateUserAsync(server.BaseAddress, server.AdminToken);
+                await Task.Delay(1000); // the local agent registers its node
+                lone ??= await EndToEnd.LoneJobsAsync(client, IntOption("lone", 20));
+                var r = await EndToEnd.RunAsync(client, jobs, IntOption("per-request", 1000));
+                Console.WriteLine($"  {F(jobs)} jobs: submit {F(r.SubmitPerSecond)} jobs/s, finished {F(r.JobsPerSecond, 1)} jobs/s, makespan {F(r.MakespanSeconds, 2)} s,"
+                    + $" submit->running p50 {F(r.LatencyP50Ms)} ms p99 {F(r.LatencyP99Ms)} ms, {F(r.Succeeded)} SUCCESS");
+                if (best is null || r.Jobs > best.Jobs) best = r;
+                if (slurm is not null && slurm.TryGetValue("jobs_per_s", out var sj))
+                {
+                    Console.WriteLine($"    vs Slurm ({F(slurm["jobs"])} jobs, {slurmConfig}): jobs/s {F(r.JobsPerSecond / sj, 1)}x (goal >= 100x: {(r.JobsPerSecond / sj >= 100 ? "met" : "MISSED")}),"
+                        + $" submit/s {F(r.SubmitPerSecond / slurm["submit_per_s"], 1)}x"
+                        + (r.Jobs == (int)slurm["jobs"] ? $", makespan {F(slurm["makespan_s"] / r.MakespanSeconds, 1)}x shorter" : "")
+                        + $", submit->running p50 {F(slurm["lat_p50_s"] * 1000 / r.LatencyP50Ms, 1)}x shorter");
+                }
+            }
+
+            var loneP50 = Percentile(lone!, 0.5);
+            Console.WriteLine($"  lone job on an idle system ({lone!.Count} samples): submit->running p50 {F(loneP50, 1)} ms, p99 {F(Percentile(lone, 0.99), 1)} ms, min {F(lone.Min(), 1)} ms"
+                + $" (goal p50 <= 10 ms: {(loneP50 <= 10 ? "met" : $"MISSED, {F(loneP50 / 10, 1)}x")})");
+            if (slurm is not null && slurm.TryGetValue("lone_p50_s", out var slp))
+            {
+                Console.WriteLine($"    vs Slurm lone job p50 {F(slp * 1000)} ms: {F(slp * 1000 / loneP50, 1)}x faster");
+            }
+
+            Console.WriteLine($"  Wharf end to end ({F(best!.Jobs)} jobs) as a fraction of raw fork+exec: {F(best.JobsPerSecond / limits.SpawnsPerSecond * 100, 2)}% (goal >= 50%)");
+            break;
+        }
+        case "api":
+        {
+            var limits = await MachineLimits.MeasureAsync(work);
+            BenchClient.WriteCatalog(catalog, 1);
+            var clients = IntOption("clients", 16);
+            Console.WriteLine("API: no agent, no node, jobs only queue");
+            foreach (var store in Option("stores", "sqlite,postgres").Split(','))
+            {
+                PostgresServer? postgres = null;
+                string? connection = null;
+                if (store == "postgres")
+                {
+                    postgres = await PostgresServer.StartAsync();
+                    connection = await postgres.CreateDatabaseAsync();
+                }
+
+                try
+                {
+                    await using var server = await WharfProcess.StartAsync(wharf, Path.Combine(work, $"api-{store}"), catalog, agent: false, connection);
+                    using var client = await BenchClient.CreateUserAsync(server.BaseAddress, server.AdminToken);
+                    var cpuBefore = server.CpuTime();
+                    var r = await ApiLatency.RunAsync(client, clients, IntOption("single", 4000), IntOption("bulk", 20));
+                    ApiLatency.Print(store == "postgres" ? "PostgreSQL" : "SQLite", r, clients);
+                    Console.WriteLine($"    server CPU used: {F((server.CpuTime() - cpuBefore).TotalSeconds, 1)} s; RSS {F(server.ResidentBytes() / 1048576.0)} MiB");
+                    if (store == "sqlite")
+                    {
+                        Console.WriteLine($"    bulk submit as a fraction of SQLite's raw insert rate: {F(r.BulkJobsPerSecond / limits.SqliteRowsPerSecond * 100, 1)}%");
+                    }
+                }
+                finally
+                {
+                    if (postgres is not null) await postgres.DisposeAsync();
+                }
+            }
+
+            break;
+        }
+        case "backlog":
+            BenchClient.WriteCatalog(catalog, 1);
+            Console.WriteLine("Backlog: wharf up --no-agent, SQLite");
+            await Backlog.RunAsync(wharf, work, catalog, IntOption("jobs", 1_000_000));
+            break;
+        default:
+            Console.Error.WriteLine($"unknown benchmark '{args[0]}'");
+            return 2;
+    }
+}
+finally
+{
+    if (!options.ContainsKey("keep")) Directory.Delete(work, recursive: true);
+}
+
+return 0;
+
+static Dictionary<string, double> ReadSlurm(string path) =>
+    File.ReadAllLines(path).Select(l => l.Split('=', 2))
+        .Where(p => p.Length == 2 && double.TryParse(p[1], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        .ToDictionary(p => p[0], p => double.Parse(p[1], NumberStyles.Float, CultureInfo.InvariantCulture));

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Wharf.Agent;
+
+/// <summary>How a hook run ended.</summary>
+/// <param name="ExitCode">Its exit code; null when it timed out or could not be run.</param>
+/// <param name="Output">What it wrote to standard output.</param>
+/// <param name="Problem">Why it failed (a non-zero exit, a timeout), or null when it exited 0.</param>
+internal sealed record HookOutcome(int? ExitCode, string Output, string? Problem);
+
+/// <summary>
+/// A lifecycle hook of a rank (<c>bin/pre-start</c>, <c>bin/drain</c> …, rendered from the application's templates): run
+/// in the rank's working folder with its environment, killed with its whole process tree at its timeout, its standard
+/// output and error appended to <c>&lt;logs&gt;/&lt;hook&gt;.log</c>. Hooks run on the node's host, not inside the rank's
+/// network namespace.
+/// </summary>
+internal sealed class LifecycleHook(string name, string workingDirectory, string logDirectory, TimeSpan timeout, string? program = null)
+{
+    /// <summary>The size past which a hook's log is rotated (to <c>&lt;hook&gt;.log.1</c>) before its next run.</summary>
+    public const long MaxLogBytes = 1024 * 1024;
+
+    /// <summary>The hook names, in the order of a rank's life.</summary>
+    public static readonly string[] Names = ["pre-start", "post-start", "pre-stop", "drain", "post-stop"];
+
+    public string Name { get; } = name;
+
+    public TimeSpan Timeout { get; } = timeout;
+
+    public string Path => program is null ? System.IO.Path.Combine(workingDirectory, "bin", Name) : System.IO.Path.Combine(workingDirectory, program);
+
+    /// <summary>The hook of a rank, or null when the application renders none under that name.</summary>
+    public static LifecycleHook? Find(Domain.Agents.TaskAssignment assignment, string name, string workingDirectory, string logDirectory)
+    {
+        if (assignment.Templates.All(t => t.Path != $"bin/{name}"))
+        {
+            return null;
+        }
+
+        var seconds = assignment.HookTimeouts.TryGetValue(name, out var s) && s > 0 ? s : 60;
+        return new LifecycleHook(name, workingDirectory, logDirectory, TimeSpan.FromSeconds(seconds));
+    }
+
+    public async Task<HookOutcome> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(logDirectory);
+        var log = System.IO.Path.Combine(logDirectory, $"{Name}.log");
+        if (File.Exists(log) && new FileInfo(log).Length > MaxLogBytes)
+        {
+            // Rotated by size before a run, one older file kept: a probe every few seconds must not fill the disk.
+            File.Move(log, log + ".1", overwrite: true);
+        }
+
+        var info = new ProcessStartInfo(Path)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment.Clear();
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var output = new StringBuilder();
+        var gate = new Lock();
+        await using var writer = new StreamWriter(log, append: true) { AutoFlush = true };
+        void Write(string? line, bool stdout)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (gate)
+            {
+                if (stdout)
+                {
+                    output.AppendLine(line);
+                }
+
+                writer.WriteLine(line);
+            }
+        }
+
+        using var process = new Process { StartInfo = info };
+        process.OutputDataReceived += (_, e) => Write(e.Data, stdout: true);
+        process.ErrorDataReceived += (_, e) => Write(e.Data, stdout: false);
+        lock (gate)
+        {
+            writer.WriteLine($"== {Name} {string.Join(' ', arguments)} at {DateTimeOffset.UtcNow:O}");
+        }
+
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            var problem = $"{Name} could not be run: {e.Message}";
+            Write(problem, stdout: false);
+            return new HookOutcome(null, "", problem);
+        }
+
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timer.CancelAfter(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timer.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // BOSH lets a hook run forever (a pre-start stalled deploys for an hour); here it ends at its timeout.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            var problem = string.Create(CultureInfo.InvariantCulture, $"{Name} timed out after {Timeout.TotalSeconds:0.###} s and was killed");
+            Write(problem, stdout: false);
+            return new HookOutcome(null, Text(output, gate), problem);
+        }
+
+        var code = process.ExitCode;
+        var failed = code == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{Name} exited with code {code}");
+        Write(failed ?? $"{Name} exited with code 0", stdout: false);
+        return new HookOutcome(code, Text(output, gate), failed);
+    }
+
+    private static string Text(StringBuilder output, Lock gate)
+    {
+        lock (gate)
+        {
+            return output.ToString();
+        }
+    }
+}
