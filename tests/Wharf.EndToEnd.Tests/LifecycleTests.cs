@@ -68,9 +68,29 @@ public sealed class LifecycleTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.Equal(JobState.Success, job.Status.State);
         Assert.Contains(job.Updates, u => u.State == JobState.Canceling);
+        // A killed process may stay a zombie for a moment until its new parent reaps it; that is dead enough.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (pids.Any(IsAlive) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
         foreach (var pid in pids)
         {
-            Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} outlived terminate");
+            Assert.False(IsAlive(pid), $"process {pid} outlived terminate");
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            var status = File.ReadAllLines($"/proc/{pid}/status");
+            return !status.Any(line => line.StartsWith("State:", StringComparison.Ordinal) && line.Contains('Z', StringComparison.Ordinal));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
