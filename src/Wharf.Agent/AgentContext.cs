@@ -22,6 +22,9 @@ internal sealed class AgentContext
 
     public required RenderedFileUploads Rendered { get; init; }
 
+    /// <summary>Sends hooks' output to the server's log API.</summary>
+    public required HookLogUploads HookLogs { get; init; }
+
     public required ILogger Log { get; init; }
 
     /// <summary>Cancelled when the agent stops watching its tasks (it stops; the tasks may keep running).</summary>

@@ -82,6 +82,7 @@ public sealed class AgentHost : IAsyncDisposable
             Logs = new LogShipper(session, options, log),
             Tasks = tasks,
             Rendered = new RenderedFileUploads(session, options, log, detaching.Token),
+            HookLogs = new HookLogUploads(session, options, log, detaching.Token),
             Log = log,
             Detaching = detaching.Token,
         };

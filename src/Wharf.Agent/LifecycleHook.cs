@@ -8,7 +8,11 @@ namespace Wharf.Agent;
 /// <param name="ExitCode">Its exit code; null when it timed out or could not be run.</param>
 /// <param name="Output">What it wrote to standard output.</param>
 /// <param name="Problem">Why it failed (a non-zero exit, a timeout), or null when it exited 0.</param>
-internal sealed record HookOutcome(int? ExitCode, string Output, string? Problem);
+internal sealed record HookOutcome(int? ExitCode, string Output, string? Problem)
+{
+    /// <summary>Every line the run wrote to its log, in order: the header, its output and error, and how it ended.</summary>
+    public IReadOnlyList<string> Transcript { get; init; } = [];
+}
 
 /// <summary>
 /// A lifecycle hook of a rank (<c>bin/pre-start</c>, <c>bin/drain</c> …, rendered from the application's templates): run
@@ -71,6 +75,7 @@ internal sealed class LifecycleHook(string name, string workingDirectory, string
         }
 
         var output = new StringBuilder();
+        var transcript = new List<string>();
         var gate = new Lock();
         await using var writer = new StreamWriter(log, append: true) { AutoFlush = true };
         void Write(string? line, bool stdout)
@@ -88,16 +93,14 @@ internal sealed class LifecycleHook(string name, string workingDirectory, string
                 }
 
                 writer.WriteLine(line);
+                transcript.Add(line);
             }
         }
 
         using var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => Write(e.Data, stdout: true);
         process.ErrorDataReceived += (_, e) => Write(e.Data, stdout: false);
-        lock (gate)
-        {
-            writer.WriteLine($"== {Name} {string.Join(' ', arguments)} at {DateTimeOffset.UtcNow:O}");
-        }
+        Write($"== {Name} {string.Join(' ', arguments)} at {DateTimeOffset.UtcNow:O}", stdout: false);
 
         try
         {
@@ -107,7 +110,7 @@ internal sealed class LifecycleHook(string name, string workingDirectory, string
         {
             var problem = $"{Name} could not be run: {e.Message}";
             Write(problem, stdout: false);
-            return new HookOutcome(null, "", problem);
+            return new HookOutcome(null, "", problem) { Transcript = Snapshot(transcript, gate) };
         }
 
         process.BeginOutputReadLine();
@@ -126,13 +129,21 @@ internal sealed class LifecycleHook(string name, string workingDirectory, string
             cancellationToken.ThrowIfCancellationRequested();
             var problem = string.Create(CultureInfo.InvariantCulture, $"{Name} timed out after {Timeout.TotalSeconds:0.###} s and was killed");
             Write(problem, stdout: false);
-            return new HookOutcome(null, Text(output, gate), problem);
+            return new HookOutcome(null, Text(output, gate), problem) { Transcript = Snapshot(transcript, gate) };
         }
 
         var code = process.ExitCode;
         var failed = code == 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{Name} exited with code {code}");
         Write(failed ?? $"{Name} exited with code 0", stdout: false);
-        return new HookOutcome(code, Text(output, gate), failed);
+        return new HookOutcome(code, Text(output, gate), failed) { Transcript = Snapshot(transcript, gate) };
+    }
+
+    private static List<string> Snapshot(List<string> transcript, Lock gate)
+    {
+        lock (gate)
+        {
+            return [.. transcript];
+        }
     }
 
     private static string Text(StringBuilder output, Lock gate)

@@ -16,6 +16,15 @@ internal sealed partial class TaskRunner
 
     private LifecycleHook? Hook(string name) => _spec is { } spec ? LifecycleHook.Find(Assignment, name, spec.WorkingDirectory, spec.LogDirectory) : null;
 
+    /// <summary>Runs a hook and sends its transcript to the server's log API under the hook's name.</summary>
+    private async Task<HookOutcome> RunHookAsync(
+        LifecycleHook hook, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var outcome = await hook.RunAsync(arguments, environment, cancellationToken).ConfigureAwait(false);
+        _context.HookLogs.Send(Ref.JobId, Ref.Rank, hook.Name, outcome.Transcript);
+        return outcome;
+    }
+
     private IReadOnlyDictionary<string, string> HookEnvironment() =>
         _launchEnvironment ?? _spec?.Environment ?? new Dictionary<string, string>();
 
@@ -23,7 +32,7 @@ internal sealed partial class TaskRunner
     {
         await TaskSpecs.RenderTemplates(Assignment, _context.Data, launch, files => _context.Rendered.Send(Ref.JobId, Ref.Rank, files)).ConfigureAwait(false);
         _launchEnvironment = launch.Environment;
-        if (Hook("pre-start") is { } hook && (await hook.RunAsync([], launch.Environment, cancellationToken).ConfigureAwait(false)).Problem is { } problem)
+        if (Hook("pre-start") is { } hook && (await RunHookAsync(hook, [], launch.Environment, cancellationToken).ConfigureAwait(false)).Problem is { } problem)
         {
             throw new TaskStartException(problem);
         }
@@ -38,7 +47,7 @@ internal sealed partial class TaskRunner
 
         _ = Task.Run(async () =>
         {
-            var outcome = await hook.RunAsync([], HookEnvironment(), CancellationToken.None).ConfigureAwait(false);
+            var outcome = await RunHookAsync(hook, [], HookEnvironment(), CancellationToken.None).ConfigureAwait(false);
             if (outcome.Problem is { } problem)
             {
                 AddHookProblem(problem);
@@ -51,7 +60,7 @@ internal sealed partial class TaskRunner
     {
         if (Hook("pre-stop") is { } preStop)
         {
-            AddHookProblem((await preStop.RunAsync([], HookEnvironment(), CancellationToken.None).ConfigureAwait(false)).Problem);
+            AddHookProblem((await RunHookAsync(preStop, [], HookEnvironment(), CancellationToken.None).ConfigureAwait(false)).Problem);
         }
 
         if (Hook("drain") is { } drain && !_driver.WaitAsync(handle, CancellationToken.None).IsCompleted)
@@ -64,7 +73,7 @@ internal sealed partial class TaskRunner
     {
         if (Hook("post-stop") is { } postStop)
         {
-            AddHookProblem((await postStop.RunAsync([], HookEnvironment(), CancellationToken.None).ConfigureAwait(false)).Problem);
+            AddHookProblem((await RunHookAsync(postStop, [], HookEnvironment(), CancellationToken.None).ConfigureAwait(false)).Problem);
         }
     }
 
@@ -77,7 +86,7 @@ internal sealed partial class TaskRunner
     {
         for (var call = 1; ; call++)
         {
-            var outcome = await drain.RunAsync(["job_shutdown", "hash_unchanged"], HookEnvironment(), CancellationToken.None).ConfigureAwait(false);
+            var outcome = await RunHookAsync(drain, ["job_shutdown", "hash_unchanged"], HookEnvironment(), CancellationToken.None).ConfigureAwait(false);
             if (outcome.Problem is { } problem)
             {
                 AddHookProblem(problem);

@@ -9,7 +9,7 @@ public sealed class CliUsageTests
     [InlineData("show")]
     [InlineData("extend", "12")]
     [InlineData("token", "create", "--role", "root", "--user", "x")]
-    [InlineData("logs", "12", "--stream", "stdall")]
+    [InlineData("logs", "12", "--stream", "Std All")]
     [InlineData("run")]
     [InlineData("queue", "move")]
     [InlineData("nodes", "declare", "--name", "n")]

@@ -85,6 +85,19 @@ public sealed class HookTests
         var drainLog = await File.ReadAllTextAsync(Path.Combine(cluster.DataDirectory, "jobs", id, "0", "logs", "drain.log"));
         Assert.Contains("30", drainLog, StringComparison.Ordinal);
         Assert.Contains("drain exited with code 1", drainLog, StringComparison.Ordinal);
+
+        // The same transcript reaches the server's log API under the hook's name.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var shipped = "";
+        while (!shipped.Contains("drain exited with code 1", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            var page = await cluster.User.ReadJobLogsAsync(id, 0, "drain", 0, null, default);
+            shipped = string.Join('\n', page.Lines.Select(l => l.Text));
+            await Task.Delay(100);
+        }
+
+        Assert.Contains("30", shipped, StringComparison.Ordinal);
+        Assert.Contains("drain exited with code 1", shipped, StringComparison.Ordinal);
     }
 
     [Fact]

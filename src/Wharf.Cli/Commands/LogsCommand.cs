@@ -9,7 +9,7 @@ namespace Wharf.Cli.Commands;
 /// lines to standard error. With several ranks each line starts with <c>[rank]</c>. <c>-f</c> keeps following the
 /// job's lines until it ends.
 /// </summary>
-internal static class LogsCommand
+internal static partial class LogsCommand
 {
     private static readonly string[] Streams = ["stdout", "stderr"];
 
@@ -17,8 +17,18 @@ internal static class LogsCommand
     {
         var id = new Argument<string>("ID") { Description = "The job's id" };
         var rank = new Option<int?>("--rank") { Description = "Only this rank's lines (default: every rank)", HelpName = "N" };
-        var stream = new Option<string?>("--stream") { Description = "Only this stream: stdout or stderr (default: both)", HelpName = "STREAM" };
-        stream.AcceptOnlyFromAmong(Streams);
+        var stream = new Option<string?>("--stream")
+        {
+            Description = "Only this stream: stdout, stderr, or a lifecycle hook's output (pre-start, drain, …) (default: stdout and stderr)",
+            HelpName = "STREAM",
+        };
+        stream.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } name && !StreamName().IsMatch(name))
+            {
+                result.AddError("--stream: a stream name is 1–32 of a-z 0-9 _ . -");
+            }
+        });
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep showing lines as they are written, until the job ends" };
         var connection = new ServerConnection();
         var command = new Command("logs", "Show a job's output, from the first line") { id, rank, stream, follow };
@@ -110,7 +120,11 @@ internal static class LogsCommand
 
     private sealed record LineFilter(int? Rank, string? Stream)
     {
+        // Without --stream, the command's own output; hooks' transcripts are asked for by name.
         public bool Matches(int rank, string stream) =>
-            (Rank is null || Rank == rank) && (Stream is null || string.Equals(Stream, stream, StringComparison.Ordinal));
+            (Rank is null || Rank == rank) && (Stream is null ? Streams.Contains(stream) : string.Equals(Stream, stream, StringComparison.Ordinal));
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9][a-z0-9_.-]{0,31}$")]
+    private static partial System.Text.RegularExpressions.Regex StreamName();
 }
