@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Wharf.Domain.Jobs;
+using Wharf.Testing;
 using Xunit.Abstractions;
 
 namespace Wharf.EndToEnd.Tests;
@@ -18,9 +19,9 @@ public sealed class SeedScenarioTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task SeedRequests_RunTheDatabaseAndTheWebAppThatReadsIt_ByTheHostnameDatabase()
     {
-        var databaseId = await PostVerbatimAsync(DatabaseRequest);
+        var databaseId = await PostVerbatimAsync(Seed000.DatabaseBody);
         var database = await _cluster.WaitForStateAsync(databaseId, JobState.Running);
-        var webAppId = await PostVerbatimAsync(WebAppRequest.Replace("\"jobId\": \"4101\"", $"\"jobId\": \"{databaseId}\"", StringComparison.Ordinal));
+        var webAppId = await PostVerbatimAsync(Seed000.WebAppBody.Replace("\"jobId\": \"4101\"", $"\"jobId\": \"{databaseId}\"", StringComparison.Ordinal));
         var webApp = await _cluster.WaitForStateAsync(webAppId, JobState.Running);
 
         var port = webApp.Status.Ranks![0].HostPorts!["http"];
@@ -41,7 +42,7 @@ public sealed class SeedScenarioTests(ITestOutputHelper output) : IAsyncLifetime
             return;
         }
 
-        var databaseId = await PostVerbatimAsync(DatabaseRequest);
+        var databaseId = await PostVerbatimAsync(Seed000.DatabaseBody);
         await _cluster.WaitForStateAsync(databaseId, JobState.Running);
 
         // A peer resolves 'database' and connects to its port; it prints the address it used.
@@ -95,7 +96,7 @@ public sealed class SeedScenarioTests(ITestOutputHelper output) : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = _cluster.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/jobs") { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
         request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {_cluster.UserToken}");
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "content-type: application/json; charset=utf-8");
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", Seed000.ContentType);
         using var response = await http.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
@@ -129,70 +130,4 @@ public sealed class SeedScenarioTests(ITestOutputHelper output) : IAsyncLifetime
 
         throw new TimeoutException("the web app's page never answered 200: " + last);
     }
-
-    private const string DatabaseRequest = """
-        {
-            "items": [
-                {
-                    "application": {
-                        "name": "acme-database",
-                        "version": "1.0.0"
-                    },
-                    "product": {
-                        "id": "example-compute",
-                        "category": "example-compute",
-                        "provider": "example"
-                    },
-                    "name": "my-database",
-                    "replicas": 1,
-                    "allowDuplicateJob": false,
-                    "parameters": {
-                        "dataStore": {
-                            "type": "file",
-                            "path": "/123/acme-database",
-                            "readOnly": false
-                        }
-                    },
-                    "resources": null,
-                    "timeAllocation": null,
-                    "openedFile": null,
-                    "restartOnExit": null,
-                    "sshEnabled": null
-                }
-            ]
-        }
-        """;
-
-    private const string WebAppRequest = """
-        {
-            "items": [
-                {
-                    "application": {
-                        "name": "acme-web-app",
-                        "version": "1.0.0"
-                    },
-                    "product": {
-                        "id": "example-compute",
-                        "category": "example-compute",
-                        "provider": "example"
-                    },
-                    "name": "my-web-app",
-                    "replicas": 1,
-                    "allowDuplicateJob": false,
-                    "parameters": null,
-                    "resources": [
-                        {
-                            "type": "peer",
-                            "hostname": "database",
-                            "jobId": "4101"
-                        }
-                    ],
-                    "timeAllocation": null,
-                    "openedFile": null,
-                    "restartOnExit": null,
-                    "sshEnabled": null
-                }
-            ]
-        }
-        """;
 }

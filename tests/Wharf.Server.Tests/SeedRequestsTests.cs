@@ -2,91 +2,25 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Wharf.Server.Tests.Infrastructure;
+using Wharf.Testing;
 
 namespace Wharf.Server.Tests;
 
 /// <summary>Seed 000's two curl requests, sent byte for byte as curl sends them, headers included.</summary>
 public sealed class SeedRequestsTests
 {
-    // The bodies exactly as the seed's `-d '…'` arguments hold them.
-    private const string DatabaseBody = """
-        {
-            "items": [
-                {
-                    "application": {
-                        "name": "acme-database",
-                        "version": "1.0.0"
-                    },
-                    "product": {
-                        "id": "example-compute",
-                        "category": "example-compute",
-                        "provider": "example"
-                    },
-                    "name": "my-database",
-                    "replicas": 1,
-                    "allowDuplicateJob": false,
-                    "parameters": {
-                        "dataStore": {
-                            "type": "file",
-                            "path": "/123/acme-database",
-                            "readOnly": false
-                        }
-                    },
-                    "resources": null,
-                    "timeAllocation": null,
-                    "openedFile": null,
-                    "restartOnExit": null,
-                    "sshEnabled": null
-                }
-            ]
-        }
-        """;
-
-    private const string WebAppBody = """
-        {
-            "items": [
-                {
-                    "application": {
-                        "name": "acme-web-app",
-                        "version": "1.0.0"
-                    },
-                    "product": {
-                        "id": "example-compute",
-                        "category": "example-compute",
-                        "provider": "example"
-                    },
-                    "name": "my-web-app",
-                    "replicas": 1,
-                    "allowDuplicateJob": false,
-                    "parameters": null,
-                    "resources": [
-                        {
-                            "type": "peer",
-                            "hostname": "database",
-                            "jobId": "4101"
-                        }
-                    ],
-                    "timeAllocation": null,
-                    "openedFile": null,
-                    "restartOnExit": null,
-                    "sshEnabled": null
-                }
-            ]
-        }
-        """;
-
     [Fact]
     public async Task SeedRequests_AreAcceptedVerbatim_AndBothJobsAreRetrievable()
     {
         await using var server = await WharfTestServer.StartAsync();
         var token = await server.UserTokenAsync();
 
-        var (status, answer) = await CurlPostAsync(server.Host.BaseAddress, token, DatabaseBody);
+        var (status, answer) = await CurlPostAsync(server.Host.BaseAddress, token, Seed000.DatabaseBody);
         Assert.True(status == 200, answer);
         var databaseId = SingleId(answer);
 
         // The second request names the first job as its peer; the seed's "4101" becomes the id the server gave.
-        var (status2, answer2) = await CurlPostAsync(server.Host.BaseAddress, token, WebAppBody.Replace("\"4101\"", $"\"{databaseId}\"", StringComparison.Ordinal));
+        var (status2, answer2) = await CurlPostAsync(server.Host.BaseAddress, token, Seed000.WebAppBody.Replace("\"4101\"", $"\"{databaseId}\"", StringComparison.Ordinal));
         Assert.True(status2 == 200, answer2);
         var webAppId = SingleId(answer2);
         Assert.NotEqual(databaseId, webAppId);
@@ -127,7 +61,7 @@ public sealed class SeedRequestsTests
             + "User-Agent: curl/7.88.1\r\n"
             + "Accept: */*\r\n"
             + $"Authorization: Bearer {token}\r\n"
-            + "Content-Type: content-type: application/json; charset=utf-8\r\n"
+            + $"Content-Type: {Seed000.ContentType}\r\n"
             + $"Content-Length: {payload.Length}\r\n"
             + "Connection: close\r\n"
             + "\r\n";
