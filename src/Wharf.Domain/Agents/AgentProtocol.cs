@@ -160,6 +160,12 @@ public enum TaskEventKind
 
     /// <summary>The agent lost track of the rank (after a restart it was gone).</summary>
     Lost,
+
+    /// <summary>The rank's health check passed: its first pass since the rank started, or the first after it was unhealthy.</summary>
+    Healthy,
+
+    /// <summary>The rank's health check failed as often as its threshold allows (the message says why); the agent restarts it.</summary>
+    Unhealthy,
 }
 
 /// <summary><c>POST /api/agent/logs</c>: log lines, in order per rank and stream.</summary>

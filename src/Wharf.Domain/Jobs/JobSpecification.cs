@@ -55,6 +55,27 @@ public sealed record JobSpecification
 
     /// <summary>Wharf extension: opaque text a door or client keeps with the job and gets back as given.</summary>
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+
+    /// <summary>
+    /// Wharf extension: the application carried by the job itself instead of named from the catalog (a compose
+    /// service, an ICOS component). <see cref="Application"/> then only names it for people.
+    /// </summary>
+    public Catalog.ApplicationDefinition? Definition { get; init; }
+
+    /// <summary>Wharf extension: jobs that must reach a condition before this one starts.</summary>
+    public IReadOnlyList<JobDependency>? DependsOn { get; init; }
+
+    /// <summary>Wharf extension: the job group the job belongs to; set by Wharf when it creates a group.</summary>
+    public GroupMembership? Group { get; init; }
+
+    /// <summary>
+    /// Wharf extension: the external orchestrator that executes the job (ICOS <c>ocm</c>, <c>nuvla</c>): its agents
+    /// pull the job through their door, and Wharf's scheduler never places it. Null: Wharf's own agents run it.
+    /// </summary>
+    public string? Orchestrator { get; init; }
+
+    /// <summary>Wharf extension: what each rank needs, when less than its product's whole size.</summary>
+    public RankDemand? RankDemand { get; init; }
 }
 
 /// <summary>An application reference: name and version.</summary>

@@ -32,6 +32,18 @@ public sealed record JobStatus
 
     /// <summary>The user who asked to terminate the job, once someone did; its final reason names them.</summary>
     public string? TerminatedBy { get; init; }
+
+    /// <summary>Observations about the job (health, what an external orchestrator reported), one per type; null when none.</summary>
+    public IReadOnlyList<JobCondition>? Conditions { get; init; }
+
+    /// <summary>
+    /// The replica count in force when it was changed after creation (an ICOS scale-out/in remediation); null: the
+    /// specification's.
+    /// </summary>
+    public int? Replicas { get; init; }
+
+    /// <summary>What a door keeps about the job as it changes (ICOS: owner agent, job type and state); null when none.</summary>
+    public IReadOnlyDictionary<string, string>? DoorState { get; init; }
 }
 
 /// <summary>Queue names.</summary>

@@ -8,6 +8,7 @@ namespace Wharf.Domain.Jobs;
 /// <param name="Address">Its address, once started (inside its network namespace, or the host's).</param>
 /// <param name="Ports">Its ports as the job sees them, by name.</param>
 /// <param name="HostPorts">Its ports as reachable from the node's host, by name.</param>
+/// <param name="Health">What its health check says (<see cref="RankHealth"/>); null without a health check or before it runs.</param>
 public sealed record RankStatus(
     int Rank,
     string NodeId,
@@ -15,7 +16,18 @@ public sealed record RankStatus(
     int? ExitCode = null,
     string? Address = null,
     IReadOnlyDictionary<string, int>? Ports = null,
-    IReadOnlyDictionary<string, int>? HostPorts = null);
+    IReadOnlyDictionary<string, int>? HostPorts = null,
+    string? Health = null);
+
+/// <summary>The values of <see cref="RankStatus.Health"/>.</summary>
+public static class RankHealth
+{
+    /// <summary>Its health check passes.</summary>
+    public const string Healthy = "healthy";
+
+    /// <summary>Its health check failed as often as the threshold allows; the agent restarts it.</summary>
+    public const string Unhealthy = "unhealthy";
+}
 
 /// <summary>The state of one rank.</summary>
 public enum RankState

@@ -68,7 +68,7 @@ public static partial class JobSpecificationValidator
             return null;
         }
 
-        var found = catalog.FindApplication(spec.Application.Name, spec.Application.Version);
+        var found = spec.Definition ?? catalog.FindApplication(spec.Application.Name, spec.Application.Version);
         if (found is null)
         {
             if (catalog.HasApplicationNamed(spec.Application.Name))
