@@ -5,8 +5,12 @@ using static Wharf.Bench.Server.Stats;
 
 namespace Wharf.Bench.Server;
 
-/// <summary>What one end-to-end run measured.</summary>
-internal sealed record EndToEndResult(int Jobs, double SubmitPerSecond, double JobsPerSecond, double MakespanSeconds, double LatencyP50Ms, double LatencyP99Ms, int Succeeded);
+/// <summary>
+/// What one end-to-end run measured; the CPU figures are per job, of the <c>wharf up</c> process (server and agent) and
+/// of the processes it waited for (the driver's programs and the jobs), over the run.
+/// </summary>
+internal sealed record EndToEndResult(int Jobs, double SubmitPerSecond, double JobsPerSecond, double MakespanSeconds, double LatencyP50Ms, double LatencyP99Ms, int Succeeded,
+    double ServerCpuMsPerJob = 0, double ChildCpuMsPerJob = 0);
 
 /// <summary>
 /// Trivial jobs through the public API until all have finished, on <c>wharf up</c> with its local agent (process
@@ -17,8 +21,9 @@ internal static class EndToEnd
 {
     private const string Active = "IN_QUEUE,RUNNING,SUSPENDED";
 
-    public static async Task<EndToEndResult> RunAsync(BenchClient client, int jobs, int perRequest)
+    public static async Task<EndToEndResult> RunAsync(BenchClient client, int jobs, int perRequest, int serverPid = 0)
     {
+        var cpuBefore = CpuSeconds(serverPid);
         var submittedAt = new Dictionary<long, double>(jobs);
         var clock = Stopwatch.StartNew();
         var firstSubmit = NowMsPrecise();
@@ -39,6 +44,8 @@ internal static class EndToEnd
             if (clock.Elapsed > TimeSpan.FromMinutes(30)) throw new TimeoutException("jobs still active after 30 minutes");
             await Task.Delay(10);
         }
+
+        var cpuAfter = CpuSeconds(serverPid);
 
         var latencies = new List<double>(jobs);
         double lastFinish = 0;
@@ -62,7 +69,22 @@ internal static class EndToEnd
 
         var makespan = (lastFinish - firstSubmit) / 1000;
         return new EndToEndResult(jobs, jobs / submitSeconds, jobs / makespan, makespan,
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99), succeeded);
+            Percentile(latencies, 0.50), Percentile(latencies, 0.99), succeeded,
+            (cpuAfter.Own - cpuBefore.Own) * 1000 / jobs, (cpuAfter.Children - cpuBefore.Children) * 1000 / jobs);
+    }
+
+    /// <summary>
+    /// CPU seconds (user + system) of a process and of the children it has waited for, from <c>/proc/&lt;pid&gt;/stat</c>
+    /// (fields 14–17, in clock ticks of 1/100 s); zeros when there is no such process. Unlike wall time, these stay
+    /// meaningful when other work shares the cores.
+    /// </summary>
+    public static (double Own, double Children) CpuSeconds(int pid)
+    {
+        if (pid <= 0 || !File.Exists($"/proc/{pid}/stat")) return (0, 0);
+        var text = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        double Field(int n) => long.Parse(fields[n - 3], CultureInfo.InvariantCulture) / 100.0;
+        return (Field(14) + Field(15), Field(16) + Field(17));
     }
 
     /// <summary>One job at a time on an idle system, after a random pause: submit→running, from status.startedAt.</summary>

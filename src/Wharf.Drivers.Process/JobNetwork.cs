@@ -5,14 +5,25 @@ namespace Wharf.Drivers.Process;
 
 /// <summary>
 /// One job's network namespace on this node, shared by the job's ranks on this node: its links to peers' namespaces
-/// and the hosts file that makes peer hostnames resolve inside it.
+/// and the hosts file that makes peer hostnames resolve inside it. A job that has no peers, and that no job here names
+/// as one, gets an unnamed namespace: made without starting a program, entered by the launch, reached through
+/// <see cref="Handle"/>, and given its name only when a job names it as a peer.
 /// </summary>
 internal sealed class JobNetwork(string jobId, string name)
 {
     public string JobId { get; } = jobId;
 
-    /// <summary>The namespace's name (<c>wharf-&lt;job id&gt;</c>), as <c>ip netns</c> knows it.</summary>
+    /// <summary>The namespace's name (<c>wharf-&lt;job id&gt;</c>), as <c>ip netns</c> knows it once <see cref="Named"/>.</summary>
     public string Name { get; } = name;
+
+    /// <summary>Whether the namespace is bound at <see cref="NamespacePath"/> (so <c>ip -n</c>, <c>ip netns exec</c> and the hosts file work).</summary>
+    public bool Named { get; set; }
+
+    /// <summary>An open handle of the namespace (it keeps the namespace alive); null for a named one this driver did not make.</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle? Handle { get; set; }
+
+    /// <summary>The namespace's identity as <c>/proc/&lt;pid&gt;/ns/net</c> links show it (<c>net:[4026532301]</c>), when known.</summary>
+    public string? Identity { get; set; }
 
     public string NamespacePath => $"/run/netns/{Name}";
 
@@ -45,6 +56,24 @@ internal sealed class JobNetwork(string jobId, string name)
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Learns, from the hosts file an earlier run of the agent wrote, which peer hostnames resolve where.</summary>
+    public void ReadHostsFile()
+    {
+        if (!File.Exists(HostsPath))
+        {
+            return;
+        }
+
+        foreach (var line in File.ReadAllLines(HostsPath))
+        {
+            var parts = line.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && (LinkAddresses.SubnetOf(parts[0]) is not null || LinkAddresses.IsRemotePeerAddress(parts[0])))
+            {
+                Hosts[parts[1]] = parts[0];
+            }
+        }
     }
 
     /// <summary>

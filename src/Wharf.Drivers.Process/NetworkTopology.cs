@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text.RegularExpressions;
 using Wharf.Agent.Drivers;
 
@@ -8,10 +7,11 @@ namespace Wharf.Drivers.Process;
 /// <summary>
 /// The job namespaces of this driver and the links between them. A job's namespace is made when its first rank
 /// joins and removed when its last rank leaves; a peer link is a veth pair straight between the two namespaces,
-/// so that only peers have a route to each other. All changes are serialized: they run a handful of <c>ip</c>
-/// commands and must not interleave.
+/// so that only peers have a route to each other. A job without peers, and that no job here names as one, gets an
+/// unnamed namespace made by system calls alone (no program runs for it), named only if a job later names it as a
+/// peer. All changes are serialized: they run <c>ip</c> commands and must not interleave.
 /// </summary>
-internal sealed partial class NetworkTopology(string ip, NamespaceSockets sockets, string? scope) : IAsyncDisposable
+internal sealed partial class NetworkTopology(string ip, NamespaceThread threads, string? scope) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, JobNetwork> _networks = new(StringComparer.Ordinal);
@@ -29,7 +29,18 @@ internal sealed partial class NetworkTopology(string ip, NamespaceSockets socket
             if (!_networks.TryGetValue(spec.JobId, out var network))
             {
                 network = new JobNetwork(spec.JobId, JobNetwork.NameFor(scope, spec.JobId));
-                await OpenAsync(network, cancellationToken).ConfigureAwait(false);
+                var named = spec.Peers.Count > 0 || File.Exists(network.NamespacePath)
+                    || _networks.Values.Any(n => n.PeerJobs.ContainsValue(spec.JobId));
+                if (named)
+                {
+                    await OpenAsync(network, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    network.Handle = await threads.CreateAsync().ConfigureAwait(false);
+                    network.Identity = NamespaceIdentity.Of(network.Handle);
+                }
+
                 _networks[spec.JobId] = network;
                 try
                 {
@@ -75,7 +86,10 @@ internal sealed partial class NetworkTopology(string ip, NamespaceSockets socket
                     }
                 }
 
-                await File.WriteAllTextAsync(network.HostsPath, network.HostsFileText(), cancellationToken).ConfigureAwait(false);
+                if (network.Named)
+                {
+                    await File.WriteAllTextAsync(network.HostsPath, network.HostsFileText(), cancellationToken).ConfigureAwait(false);
+                }
             }
             catch
             {
@@ -151,7 +165,7 @@ internal sealed partial class NetworkTopology(string ip, NamespaceSockets socket
                 network.Links[int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture)] = "";
             }
 
-            ReadHostsFile(network);
+            network.ReadHostsFile();
         }
         else
         {
@@ -159,75 +173,10 @@ internal sealed partial class NetworkTopology(string ip, NamespaceSockets socket
         }
 
         await SystemCommand.RunAsync(ip, ["-n", network.Name, "link", "set", "lo", "up"], cancellationToken).ConfigureAwait(false);
+        network.Named = true;
+        network.Identity = NamespaceIdentity.AtPath(network.NamespacePath);
         Directory.CreateDirectory(network.HostsFolder);
         await File.WriteAllTextAsync(network.HostsPath, network.HostsFileText(), cancellationToken).ConfigureAwait(false);
-    }
-
-    private static void ReadHostsFile(JobNetwork network)
-    {
-        if (!File.Exists(network.HostsPath))
-        {
-            return;
-        }
-
-        foreach (var line in File.ReadAllLines(network.HostsPath))
-        {
-            var parts = line.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 2 && (LinkAddresses.SubnetOf(parts[0]) is not null || LinkAddresses.IsRemotePeerAddress(parts[0])))
-            {
-                network.Hosts[parts[1]] = parts[0];
-            }
-        }
-    }
-
-    private async Task LinkAsync(JobNetwork source, string hostname, JobNetwork target, CancellationToken cancellationToken)
-    {
-        // Keep the address the hostname already resolves to (the link is being made again): running processes keep working.
-        var subnet = source.Hosts.TryGetValue(hostname, out var known) ? LinkAddresses.SubnetOf(known) : null;
-        if (subnet is { } existing && source.Links.ContainsKey(existing) && target.Links.ContainsKey(existing))
-        {
-            return;
-        }
-
-        subnet ??= Enumerable.Range(0, LinkAddresses.MaxLinks).First(n => !source.Links.ContainsKey(n) && !target.Links.ContainsKey(n));
-        var device = LinkAddresses.InterfaceName(subnet.Value);
-        var targetAddress = LinkAddresses.TargetAddress(subnet.Value);
-        // A leftover end of an earlier link with this subnet (its peer's namespace went away) would block the new pair.
-        await SystemCommand.TryRunAsync(ip, ["-n", source.Name, "link", "del", device], cancellationToken).ConfigureAwait(false);
-        await SystemCommand.RunAsync(ip, ["link", "add", device, "netns", target.Name, "type", "veth", "peer", "name", device, "netns", source.Name], cancellationToken).ConfigureAwait(false);
-        source.Links[subnet.Value] = target.JobId;
-        target.Links[subnet.Value] = source.JobId;
-        await SystemCommand.RunAsync(ip, ["-n", target.Name, "addr", "add", $"{targetAddress}/30", "dev", device], cancellationToken).ConfigureAwait(false);
-        await SystemCommand.RunAsync(ip, ["-n", source.Name, "addr", "add", $"{LinkAddresses.SourceAddress(subnet.Value)}/30", "dev", device], cancellationToken).ConfigureAwait(false);
-        await SystemCommand.RunAsync(ip, ["-n", target.Name, "link", "set", device, "up"], cancellationToken).ConfigureAwait(false);
-        await SystemCommand.RunAsync(ip, ["-n", source.Name, "link", "set", device, "up"], cancellationToken).ConfigureAwait(false);
-        source.Hosts[hostname] = targetAddress.ToString();
-        await File.WriteAllTextAsync(source.HostsPath, source.HostsFileText(), cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<List<string>> ForwardToRemotePeerAsync(JobNetwork network, string hostname, TaskPeer peer, CancellationToken cancellationToken)
-    {
-        var warnings = new List<string>();
-        if (!network.Hosts.TryGetValue(hostname, out var alias) || !LinkAddresses.IsRemotePeerAddress(alias))
-        {
-            alias = LinkAddresses.RemotePeerAddress(network.Hosts.Values.Count(LinkAddresses.IsRemotePeerAddress)).ToString();
-            network.Hosts[hostname] = alias;
-        }
-
-        foreach (var (name, port) in peer.Ports)
-        {
-            var socket = await sockets.CreateTcpSocketAsync(network.NamespacePath).ConfigureAwait(false);
-            try
-            {
-                network.PeerForwards.Add(TcpForward.Start(socket, new IPEndPoint(IPAddress.Parse(alias), port), ct => RootNamespace.ConnectAsync(peer.Address, port, ct)));
-            }
-            catch (System.Net.Sockets.SocketException e)
-            {
-                warnings.Add($"peer {hostname} port {name} ({port}) cannot be forwarded into the job: {e.Message}");
-            }
-        }
-
-        return warnings;
     }
 
     private async Task RemoveAsync(JobNetwork network, CancellationToken cancellationToken)
@@ -239,21 +188,34 @@ internal sealed partial class NetworkTopology(string ip, NamespaceSockets socket
 
         network.PeerForwards.Clear();
         // Whatever still runs in the namespace belongs to the job (a process that left its rank's session): end it.
-        var (_, pids, _) = await SystemCommand.TryRunAsync(ip, ["netns", "pids", network.Name], cancellationToken).ConfigureAwait(false);
-        foreach (var pid in pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var members = network.Identity is { } identity ? NamespaceIdentity.Members(identity) : [];
+        if (network.Identity is null && network.Named)
         {
-            Libc.Kill(int.Parse(pid, CultureInfo.InvariantCulture), Libc.SigKill);
+            var (_, pids, _) = await SystemCommand.TryRunAsync(ip, ["netns", "pids", network.Name], cancellationToken).ConfigureAwait(false);
+            members.AddRange(pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(pid => int.Parse(pid, CultureInfo.InvariantCulture)));
         }
 
-        // The kernel tears a deleted namespace down asynchronously, veths included; delete the links first, so that
-        // their other ends are gone at once and a peer restarting right away can be linked again.
-        foreach (var subnet in network.Links.Keys)
+        foreach (var pid in members)
         {
-            await SystemCommand.TryRunAsync(ip, ["-n", network.Name, "link", "del", LinkAddresses.InterfaceName(subnet)], cancellationToken).ConfigureAwait(false);
+            Libc.Kill(pid, Libc.SigKill);
         }
 
-        await SystemCommand.TryRunAsync(ip, ["netns", "del", network.Name], cancellationToken).ConfigureAwait(false);
-        DeleteHostsFolder(network.HostsFolder);
+        if (network.Named)
+        {
+            // The kernel tears a deleted namespace down asynchronously, veths included; delete the links first, so that
+            // their other ends are gone at once and a peer restarting right away can be linked again.
+            foreach (var subnet in network.Links.Keys)
+            {
+                await SystemCommand.TryRunAsync(ip, ["-n", network.Name, "link", "del", LinkAddresses.InterfaceName(subnet)], cancellationToken).ConfigureAwait(false);
+            }
+
+            await SystemCommand.TryRunAsync(ip, ["netns", "del", network.Name], cancellationToken).ConfigureAwait(false);
+            DeleteHostsFolder(network.HostsFolder);
+        }
+
+        // An unnamed namespace goes away with this last reference, once nothing runs in it.
+        network.Handle?.Dispose();
         foreach (var (subnet, otherJob) in network.Links)
         {
             if (_networks.TryGetValue(otherJob, out var other))
@@ -262,7 +224,10 @@ internal sealed partial class NetworkTopology(string ip, NamespaceSockets socket
             }
         }
 
-        _networks.Remove(network.JobId);
+        if (_networks.TryGetValue(network.JobId, out var registered) && registered == network)
+        {
+            _networks.Remove(network.JobId);
+        }
     }
 
     private static void DeleteHostsFolder(string folder)
@@ -276,7 +241,7 @@ internal sealed partial class NetworkTopology(string ip, NamespaceSockets socket
         }
     }
 
-    /// <summary>Stops the peer forwarders (they live in this process); namespaces and the tasks in them stay.</summary>
+    /// <summary>Stops the peer forwarders (they live in this process) and closes the namespace handles; namespaces and the tasks in them stay.</summary>
     public async ValueTask DisposeAsync()
     {
         await _gate.WaitAsync().ConfigureAwait(false);
@@ -288,6 +253,8 @@ internal sealed partial class NetworkTopology(string ip, NamespaceSockets socket
             }
 
             network.PeerForwards.Clear();
+            // The namespaces stay with the processes in them; a next driver opens them again.
+            network.Handle?.Dispose();
         }
 
         _gate.Release();

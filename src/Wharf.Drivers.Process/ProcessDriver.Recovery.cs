@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
 using Wharf.Agent.Drivers;
 
 namespace Wharf.Drivers.Process;
@@ -36,7 +37,9 @@ public sealed partial class ProcessDriver
         var recorded = alive ? null : ProcessTask.ReadExit(persisted.Spec);
         if (!alive && recorded is null)
         {
-            if (persisted.NetworkNamespace is { } abandoned && _topology is not null)
+            // An unnamed namespace in which nothing runs is already gone; one a job named as a peer has a name.
+            var abandoned = persisted.NetworkNamespace ?? NameOfUnnamed(persisted);
+            if (abandoned is not null && _topology is not null)
             {
                 await _topology.RemoveIfAbandonedAsync(abandoned, cancellationToken).ConfigureAwait(false);
             }
@@ -46,32 +49,16 @@ public sealed partial class ProcessDriver
 
         var warnings = new List<string>();
         var forwards = new List<TcpForward>();
-        JobNetwork? network = null;
-        if (persisted.NetworkNamespace is { } name)
+        var (network, forwardable) = await RejoinAsync(persisted, alive, warnings, cancellationToken).ConfigureAwait(false);
+        foreach (var (port, number) in forwardable ? persisted.Ports : new Dictionary<string, int>())
         {
-            if (_topology is null)
+            try
             {
-                warnings.Add($"the task runs in network namespace {name}, but this driver does not isolate: its ports are not forwarded");
+                forwards.Add(ForwardPort(network!, number));
             }
-            else if (!File.Exists($"/run/netns/{name}"))
+            catch (SocketException e)
             {
-                warnings.Add($"the task's network namespace {name} is gone: its ports and peers cannot be reached");
-            }
-            else
-            {
-                (network, var joinWarnings) = await _topology.JoinAsync(persisted.Spec, cancellationToken).ConfigureAwait(false);
-                warnings.AddRange(joinWarnings);
-                foreach (var (port, number) in alive ? persisted.Ports : new Dictionary<string, int>())
-                {
-                    try
-                    {
-                        forwards.Add(ForwardPort(network, number));
-                    }
-                    catch (SocketException e)
-                    {
-                        warnings.Add($"port {port} ({number}) cannot be forwarded again: {e.Message}");
-                    }
-                }
+                warnings.Add($"port {port} ({number}) cannot be forwarded again: {e.Message}");
             }
         }
 
@@ -94,5 +81,80 @@ public sealed partial class ProcessDriver
         }
 
         return task.Handle;
+    }
+
+    /// <summary>
+    /// Puts a task taken back into its job's network again: a named namespace is adopted by name; an unnamed one through
+    /// the leader's <c>/proc/&lt;pid&gt;/ns/net</c>, checked against the identity recorded at the start. Also says whether
+    /// the task's ports can be forwarded into it again.
+    /// </summary>
+    private async Task<(JobNetwork? Network, bool Forwardable)> RejoinAsync(
+        TaskHandleState persisted, bool alive, List<string> warnings, CancellationToken cancellationToken)
+    {
+        persisted.DriverState.TryGetValue(UnnamedNamespaceKey, out var identity);
+        var name = persisted.NetworkNamespace ?? NameOfUnnamed(persisted);
+        if (name is null && identity is null)
+        {
+            return (null, false);
+        }
+
+        if (_topology is null)
+        {
+            warnings.Add("the task runs in a network namespace of its own, but this driver does not isolate: its ports are not forwarded");
+            return (null, false);
+        }
+
+        if (name is not null)
+        {
+            if (!File.Exists($"/run/netns/{name}"))
+            {
+                warnings.Add($"the task's network namespace {name} is gone: its ports and peers cannot be reached");
+                return (null, false);
+            }
+
+            var (network, joinWarnings) = await _topology.JoinAsync(persisted.Spec, cancellationToken).ConfigureAwait(false);
+            warnings.AddRange(joinWarnings);
+            return (network, alive);
+        }
+
+        SafeFileHandle? handle = null;
+        if (alive)
+        {
+            try
+            {
+                handle = File.OpenHandle($"/proc/{persisted.ProcessId}/ns/net");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+
+            // Opened after the leader was found alive: checked again, so that a process id reused in between is never taken.
+            if (handle is not null && (NamespaceIdentity.Of(handle) != identity
+                || !ProcessTask.IsLeaderAlive(persisted.ProcessId!.Value, persisted.ProcessStartTime ?? -1)))
+            {
+                handle.Dispose();
+                handle = null;
+            }
+
+            if (handle is null)
+            {
+                warnings.Add("the task's network namespace cannot be opened again: its ports cannot be reached");
+            }
+        }
+
+        var adopted = await _topology.AdoptUnnamedAsync(persisted.Spec.JobId, handle, identity!).ConfigureAwait(false);
+        return (adopted, handle is not null);
+    }
+
+    /// <summary>The name an unnamed namespace recorded at the start has now, if a job named it as a peer since.</summary>
+    private string? NameOfUnnamed(TaskHandleState persisted)
+    {
+        if (!persisted.DriverState.TryGetValue(UnnamedNamespaceKey, out var identity))
+        {
+            return null;
+        }
+
+        var name = JobNetwork.NameFor(_options.Scope, persisted.Spec.JobId);
+        return NamespaceIdentity.AtPath($"/run/netns/{name}") == identity ? name : null;
     }
 }

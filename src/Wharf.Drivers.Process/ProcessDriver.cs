@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -18,10 +19,13 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
     /// <summary>The kind of this driver.</summary>
     public const string DriverKind = "process";
 
+    /// <summary>The key in <see cref="TaskHandleState.DriverState"/> of an unnamed namespace's identity (<c>net:[…]</c>).</summary>
+    internal const string UnnamedNamespaceKey = "networkNamespaceId";
+
     private readonly ProcessDriverOptions _options;
     private readonly HostFacilities _host;
     private readonly IPAddress _portAddress;
-    private readonly NamespaceSockets _sockets = new();
+    private readonly NamespaceThread _threads = new();
     private readonly NetworkTopology? _topology;
     private readonly PortReservations _ports = new();
     private readonly ConcurrentDictionary<string, ProcessTask> _tasks = new(StringComparer.Ordinal);
@@ -48,7 +52,7 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
         };
         if (isolate)
         {
-            _topology = new NetworkTopology(_host.Ip!, _sockets, options.Scope);
+            _topology = new NetworkTopology(_host.Ip!, _threads, options.Scope);
         }
 
         var limitations = _host.Limitations.ToList();
@@ -125,8 +129,13 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
             }
 
             File.Delete(TaskLaunch.ExitStatusPath(spec));
-            var info = TaskLaunch.StartInfo(_host, spec, network?.Name, binds, environment);
-            var (process, stat) = await TaskLaunch.StartAsync(info, spec, cancellationToken).ConfigureAwait(false);
+            var named = network is { Named: true };
+            var info = TaskLaunch.StartInfo(_host, spec, named ? network!.Name : null, binds, environment);
+            // An unnamed namespace is entered by starting the chain from a thread inside it: no program is run for it.
+            Func<ProcessStartInfo, Task<System.Diagnostics.Process?>> spawn = network is null || named
+                ? i => Task.FromResult(System.Diagnostics.Process.Start(i))
+                : i => _topology!.RunInAsync(network, () => System.Diagnostics.Process.Start(i));
+            var (process, stat) = await TaskLaunch.StartAsync(info, spec, spawn, cancellationToken).ConfigureAwait(false);
             var state = new TaskHandleState
             {
                 TaskId = $"{spec.JobId}-{spec.Rank}-{Guid.NewGuid():N}"[..^20],
@@ -136,9 +145,12 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
                 ProcessId = process.Id,
                 ProcessStartTime = stat?.StartTime,
                 BootId = ProcStat.BootId(),
-                NetworkNamespace = network?.Name,
+                NetworkNamespace = named ? network!.Name : null,
                 Ports = ports,
                 PortAddress = network is not null ? _portAddress.ToString() : "127.0.0.1",
+                DriverState = network is { Named: false, Identity: { } identity }
+                    ? new Dictionary<string, string> { [UnnamedNamespaceKey] = identity }
+                    : new Dictionary<string, string>(),
             };
             var task = new ProcessTask(new TaskHandle(state, warnings), process, _host.Setsid is not null) { Network = network };
             task.Forwards.AddRange(forwards);
@@ -188,7 +200,7 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
             await _topology.DisposeAsync().ConfigureAwait(false);
         }
 
-        _sockets.Dispose();
+        _threads.Dispose();
     }
 
     /// <summary>Forwards a host port (0: any free one) on the port address to the same port on 127.0.0.1 inside the job's namespace.</summary>
@@ -198,7 +210,7 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
         TcpForward? forward = null;
         forward = TcpForward.Start(listener, new IPEndPoint(_portAddress, port), async cancellationToken =>
         {
-            var socket = await _sockets.CreateTcpSocketAsync(network.NamespacePath).ConfigureAwait(false);
+            var socket = await _topology!.CreateTcpSocketAsync(network).ConfigureAwait(false);
             try
             {
                 await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, forward!.ListenEndPoint.Port), cancellationToken).ConfigureAwait(false);

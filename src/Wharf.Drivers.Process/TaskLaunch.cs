@@ -7,9 +7,10 @@ namespace Wharf.Drivers.Process;
 /// <summary>
 /// How a task's command is started. The chain, each step exec'ing the next so that the process id stays the same:
 /// <c>setsid</c> (a session and process group of its own, so that a stop reaches the whole tree)
-/// → <c>ip netns exec NAME</c> (the job's network namespace, its hosts file, a private mount namespace) or
-/// <c>unshare --mount</c> (a private mount namespace, for bind mounts on the host network)
-/// → a small supervisor shell → the command.
+/// → <c>ip netns exec NAME</c> (a named job namespace: its hosts file, a private mount namespace) or
+/// <c>unshare --mount</c> (a private mount namespace, for bind mounts elsewhere)
+/// → a small supervisor shell → the command. A job in an unnamed namespace has the chain started from a thread that
+/// is inside the namespace, so it needs no step for it: <c>setsid</c> → the supervisor → the command.
 /// </summary>
 /// <remarks>
 /// The supervisor makes the bind mounts, enters the working folder, checks that the command exists and then answers
@@ -112,12 +113,17 @@ internal static class TaskLaunch
     /// reason when it never comes. Also returns the leader's <c>/proc</c> entry, read at once: a quick command may have
     /// ended, and its leader been reaped, by the time <c>ready</c> is read.
     /// </summary>
-    public static async Task<(System.Diagnostics.Process Process, ProcStat? Stat)> StartAsync(ProcessStartInfo info, TaskSpec spec, CancellationToken cancellationToken)
+    public static async Task<(System.Diagnostics.Process Process, ProcStat? Stat)> StartAsync(
+        ProcessStartInfo info, TaskSpec spec, Func<ProcessStartInfo, Task<System.Diagnostics.Process?>> spawn, CancellationToken cancellationToken)
     {
         System.Diagnostics.Process process;
         try
         {
-            process = System.Diagnostics.Process.Start(info) ?? throw new TaskStartException($"{spec.Command[0]}: the process could not be started");
+            process = await spawn(info).ConfigureAwait(false) ?? throw new TaskStartException($"{spec.Command[0]}: the process could not be started");
+        }
+        catch (IOException e)
+        {
+            throw new TaskStartException($"{info.FileName} could not be started in the job's network namespace: {e.Message}", e);
         }
         catch (System.ComponentModel.Win32Exception e)
         {

@@ -125,14 +125,37 @@ public sealed class ProcessDriverNetworkTests(ITestOutputHelper output) : IAsync
         var jobId = NewJobId();
         var first = await StartAsync(Spec(["sleep", "300"], jobId, rank: 0, replicas: 2));
         var second = await StartAsync(Spec(["sleep", "300"], jobId, rank: 1, replicas: 2));
+        // A job without peers gets an unnamed namespace: the same one for both ranks, and not the agent's.
+        var identity = NamespaceIdentity.Of(first.State.ProcessId!.Value);
+        Assert.NotNull(identity);
+        Assert.Equal(identity, NamespaceIdentity.Of(second.State.ProcessId!.Value));
+        Assert.NotEqual(NamespaceIdentity.Of(Environment.ProcessId), identity);
+        Assert.Null(first.State.NetworkNamespace);
+        Assert.Equal(identity, first.State.DriverState[ProcessDriver.UnnamedNamespaceKey]);
+
+        await _driver.StopAsync(first, TimeSpan.FromSeconds(2), Timeout());
+        await Task.Delay(100);
+        Assert.False(_driver.WaitAsync(second, CancellationToken.None).IsCompleted, "the other rank ended with the first");
+        Assert.Equal(identity, NamespaceIdentity.Of(second.State.ProcessId!.Value));
+
+        await _driver.StopAsync(second, TimeSpan.FromSeconds(2), Timeout());
+        Assert.Empty(NamespaceIdentity.Members(identity));
+        Assert.False(File.Exists($"/run/netns/{JobNetwork.NameFor(null, jobId)}"));
+    }
+
+    [IsolationFact]
+    public async Task Ranks_OfJobWithPeers_ShareNamedNamespace_UntilTheLastStops()
+    {
+        var jobId = NewJobId();
+        var peers = new Dictionary<string, TaskPeer> { ["elsewhere"] = new() { JobId = "not-here", Address = "127.0.0.1" } };
+        var first = await StartAsync(Spec(["sleep", "300"], jobId, rank: 0, replicas: 2) with { Peers = peers });
+        var second = await StartAsync(Spec(["sleep", "300"], jobId, rank: 1, replicas: 2) with { Peers = peers });
         var name = JobNetwork.NameFor(null, jobId);
         Assert.Equal(name, first.State.NetworkNamespace);
         Assert.Equal(name, second.State.NetworkNamespace);
 
         await _driver.StopAsync(first, TimeSpan.FromSeconds(2), Timeout());
         Assert.True(File.Exists($"/run/netns/{name}"), "the namespace went away while a rank still runs in it");
-        await Task.Delay(100);
-        Assert.False(_driver.WaitAsync(second, CancellationToken.None).IsCompleted, "the other rank ended with the first");
 
         await _driver.StopAsync(second, TimeSpan.FromSeconds(2), Timeout());
         Assert.False(File.Exists($"/run/netns/{name}"));
