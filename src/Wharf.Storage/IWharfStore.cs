@@ -24,6 +24,9 @@ public interface IWharfStore : IAsyncDisposable
     /// <summary>The callback outbox: messages written with job changes, until delivered.</summary>
     ICallbackOutbox Callbacks { get; }
 
+    /// <summary>Job groups.</summary>
+    IGroupStore Groups { get; }
+
     /// <summary>Notices between the servers sharing the database.</summary>
     IStoreNotices Notices { get; }
 

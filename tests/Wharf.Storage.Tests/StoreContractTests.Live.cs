@@ -124,7 +124,7 @@ public abstract partial class StoreContractTests
     {
         await using (var session = await old.Database.BeginWriteAsync(Ct))
         {
-            foreach (var table in new[] { "callbacks", "job_keys", "nodes", "agents", "job_updates", "idempotency_keys", "jobs", "applications", "products", "tokens", "schema_version" })
+            foreach (var table in new[] { "group_members", "job_groups", "callbacks", "job_keys", "nodes", "agents", "job_updates", "idempotency_keys", "jobs", "applications", "products", "tokens", "schema_version" })
             {
                 await using var drop = session.Command($"DROP TABLE IF EXISTS {table}");
                 await drop.ExecuteNonQueryAsync(Ct);

@@ -10,12 +10,24 @@ internal sealed partial class SqlJobStore
     /// <summary>The gap left between queue positions assigned at creation, so a job can later be moved between two.</summary>
     public const long PrioritySpacing = 1024;
 
-    public async Task<CreateJobsResult> CreateJobsAsync(CreateJobsRequest request, CancellationToken cancellationToken)
+    private readonly CreationQueue _creations = new(database, WriteOneAsync);
+
+    public Task<CreateJobsResult> CreateJobsAsync(CreateJobsRequest request, CancellationToken cancellationToken) =>
+        CreateJobsAsync(request, alongside: null, cancellationToken);
+
+    /// <summary>
+    /// Creates the jobs of <paramref name="request"/> as <see cref="CreateJobsAsync(CreateJobsRequest, CancellationToken)"/> does and,
+    /// once they have ids, runs <paramref name="alongside"/> in the same transaction before it commits (a group's rows);
+    /// an exception from it rolls everything of this request back.
+    /// </summary>
+    public async Task<CreateJobsResult> CreateJobsAsync(
+        CreateJobsRequest request, Func<SqlSession, IReadOnlyList<string>, CancellationToken, Task>? alongside, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         try
         {
-            return await CreateOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            // Concurrent creations share one transaction (group commit); each still succeeds or fails on its own.
+            return await _creations.CreateAsync(new PendingCreation(request, alongside, cancellationToken)).ConfigureAwait(false);
         }
         catch (DbException e) when (request.Idempotency is { } claim && database.IsUniqueViolation(e))
         {
@@ -32,15 +44,13 @@ internal sealed partial class SqlJobStore
         }
     }
 
-    private async Task<CreateJobsResult> CreateOnceAsync(CreateJobsRequest request, CancellationToken cancellationToken)
+    /// <summary>Writes one creation inside its batch's transaction, whose creation locks cover its owner and queues.</summary>
+    private static async Task<CreateJobsResult> WriteOneAsync(CreationBatch batch, PendingCreation creation, CancellationToken cancellationToken)
     {
+        var (request, alongside) = (creation.Request, creation.Alongside);
+        var session = batch.Session;
         var owner = request.Owner;
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(request.Now.ToUnixTimeMilliseconds());
-
-        await using var session = await database.BeginWriteAsync(cancellationToken).ConfigureAwait(false);
-        var queues = request.Jobs.Select(j => j.Status.Queue).Distinct(StringComparer.Ordinal).ToList();
-        string[] lockNames = [$"owner\0{owner.Project}\0{owner.CreatedBy}", .. queues.Select(q => $"queue\0{q}")];
-        await database.LockForJobCreationAsync(session, lockNames, cancellationToken).ConfigureAwait(false);
 
         if (request.Idempotency is { } claim
             && await ReadClaimAsync(session, owner, claim.Key, cancellationToken).ConfigureAwait(false) is { } prior)
@@ -55,8 +65,8 @@ internal sealed partial class SqlJobStore
 
         for (var i = 0; i < request.Jobs.Count; i++)
         {
-            // The queue lock taken above serialises creations per queue; a door's scope maps to its queue, so the
-            // check cannot race another creation of the same key (and the primary key refuses it should it ever).
+            // The queue lock taken for the batch serialises creations per queue; a door's scope maps to its queue, so
+            // the check cannot race another creation of the same key (and the primary key refuses it should it ever).
             if (request.Jobs[i].Key is { } key)
             {
                 if (await FindKeyAsync(session, key, cancellationToken).ConfigureAwait(false) is { } holder)
@@ -71,35 +81,40 @@ internal sealed partial class SqlJobStore
             }
         }
 
-        var tails = await ReadQueueTailsAsync(session, queues, cancellationToken).ConfigureAwait(false);
-        var ids = new List<long>(request.Jobs.Count);
+        var rows = new List<(NewJob Job, JobStatus Status)>(request.Jobs.Count);
         var priorities = new List<long>(request.Jobs.Count);
-        // One prepared statement for every row: parsing the INSERT a thousand times was most of a bulk create's cost.
-        await using var insert = await PrepareInsertAsync(session, owner, createdAt, cancellationToken).ConfigureAwait(false);
         foreach (var job in request.Jobs)
         {
             var queue = job.Status.Queue;
-            var priority = job.Status.Priority != 0 ? job.Status.Priority : Behind(tails[queue]);
-            tails[queue] = Math.Max(tails[queue], priority);
+            var tail = await batch.TailAsync(queue, cancellationToken).ConfigureAwait(false);
+            var priority = job.Status.Priority != 0 ? job.Status.Priority : Behind(tail);
+            batch.SetTail(queue, Math.Max(tail, priority));
             priorities.Add(priority);
-            var id = await InsertJobAsync(insert, job, job.Status with { Priority = priority }, cancellationToken).ConfigureAwait(false);
-            ids.Add(id);
-            if (job.Key is { } key)
+            rows.Add((job, job.Status with { Priority = priority }));
+        }
+
+        var ids = await batch.InsertJobsAsync(owner, createdAt, rows, cancellationToken).ConfigureAwait(false);
+        var created = ids.ConvertAll(JobIds.Format);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Job.Key is { } key)
             {
                 await using var command = session.Command("INSERT INTO job_keys (scope, key, job_id) VALUES (@scope, @key, @job_id)");
-                command.With("@scope", key.Scope).With("@key", key.Key).With("@job_id", id);
+                command.With("@scope", key.Scope).With("@key", key.Key).With("@job_id", ids[i]);
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
-        await JobRows.InsertFirstUpdatesAsync(session, ids, Job.Accepted(createdAt), cancellationToken).ConfigureAwait(false);
-        var created = ids.Select(JobIds.Format).ToList();
         if (request.Idempotency is { } newClaim)
         {
-            await InsertClaimAsync(session, owner, newClaim, created, createdAt, cancellationToken).ConfigureAwait(false);
+            await InsertClaimAsync(batch.Database, session, owner, newClaim, created, createdAt, cancellationToken).ConfigureAwait(false);
         }
 
-        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (alongside is not null)
+        {
+            await alongside(session, created, cancellationToken).ConfigureAwait(false);
+        }
+
         return new CreateJobsResult.Created(created) { Priorities = priorities };
     }
 
@@ -114,7 +129,7 @@ internal sealed partial class SqlJobStore
             ? new CreateJobsResult.Replayed(prior.Ids)
             : new CreateJobsResult.IdempotencyConflict();
 
-    private async Task<CreateJobsResult.Duplicate?> FindDuplicateAsync(SqlSession session, CreateJobsRequest request, CancellationToken cancellationToken)
+    private static async Task<CreateJobsResult.Duplicate?> FindDuplicateAsync(SqlSession session, CreateJobsRequest request, CancellationToken cancellationToken)
     {
         var refused = request.Jobs.Where(j => j.RefuseDuplicate).Select(j => j.Fingerprint).Distinct(StringComparer.Ordinal).ToList();
         if (refused.Count == 0)
@@ -161,59 +176,6 @@ internal sealed partial class SqlJobStore
         return null;
     }
 
-    /// <summary>The largest position key in each queue (0 for an empty queue): new jobs go behind it.</summary>
-    private static async Task<Dictionary<string, long>> ReadQueueTailsAsync(SqlSession session, IReadOnlyList<string> queues, CancellationToken cancellationToken)
-    {
-        var tails = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var queue in queues)
-        {
-            await using var command = session.Command("SELECT MAX(priority) FROM jobs WHERE queue = @queue");
-            command.With("@queue", queue);
-            tails[queue] = await command.ScalarLongAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        return tails;
-    }
-
-    /// <summary>The INSERT of a job row, prepared once per request; <see cref="InsertJobAsync"/> binds each job's values.</summary>
-    private async Task<DbCommand> PrepareInsertAsync(SqlSession session, Owner owner, DateTimeOffset createdAt, CancellationToken cancellationToken)
-    {
-        var command = session.Command(
-            """
-            INSERT INTO jobs (project, created_by, state, app_name, app_version, queue, priority, fingerprint, created_at, version, spec, status)
-            VALUES (@project, @created_by, @state, @app_name, @app_version, @queue, @priority, @fingerprint, @created_at, 0, @spec, @status)
-            RETURNING id
-            """);
-        command.With("@project", owner.Project)
-            .With("@created_by", owner.CreatedBy)
-            .With("@state", "")
-            .With("@app_name", "")
-            .With("@app_version", "")
-            .With("@queue", "")
-            .With("@priority", 0L)
-            .With("@fingerprint", "")
-            .With("@created_at", createdAt.ToUnixTimeMilliseconds());
-        database.AddJson(command, "@spec", "{}");
-        database.AddJson(command, "@status", "{}");
-        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        return command;
-    }
-
-    private static async Task<long> InsertJobAsync(DbCommand insert, NewJob job, JobStatus status, CancellationToken cancellationToken)
-    {
-        Bind(insert, "@state", status.State.ToWire());
-        Bind(insert, "@app_name", job.Specification.Application?.Name);
-        Bind(insert, "@app_version", job.Specification.Application?.Version);
-        Bind(insert, "@queue", status.Queue);
-        Bind(insert, "@priority", status.Priority);
-        Bind(insert, "@fingerprint", job.Fingerprint);
-        Bind(insert, "@spec", JobRows.Serialize(job.Specification));
-        Bind(insert, "@status", JobRows.Serialize(status));
-        return await insert.ScalarLongAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static void Bind(DbCommand command, string name, object? value) => command.Parameters[name].Value = value ?? DBNull.Value;
-
     private static async Task<(string RequestHash, IReadOnlyList<string> Ids)?> ReadClaimAsync(
         SqlSession session, Owner owner, string key, CancellationToken cancellationToken)
     {
@@ -231,8 +193,8 @@ internal sealed partial class SqlJobStore
         return (reader.GetString(0), ids);
     }
 
-    private async Task InsertClaimAsync(
-        SqlSession session, Owner owner, IdempotencyClaim claim, IReadOnlyList<string> ids, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task InsertClaimAsync(
+        SqlDatabase database, SqlSession session, Owner owner, IdempotencyClaim claim, IReadOnlyList<string> ids, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = session.Command(
             """

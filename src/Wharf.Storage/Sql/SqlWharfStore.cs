@@ -10,7 +10,9 @@ internal sealed class SqlWharfStore : IWharfStore
     public SqlWharfStore(SqlDatabase database, TimeProvider time)
     {
         Database = database;
-        Jobs = new SqlJobStore(database);
+        var jobs = new SqlJobStore(database);
+        Jobs = jobs;
+        Groups = new SqlGroupStore(database, jobs);
         Catalog = new SqlCatalogStore(database);
         Tokens = new SqlTokenStore(database);
         Agents = new SqlAgentStore(database);
@@ -32,6 +34,8 @@ internal sealed class SqlWharfStore : IWharfStore
     public IAgentStore Agents { get; }
 
     public ICallbackOutbox Callbacks { get; }
+
+    public IGroupStore Groups { get; }
 
     public IStoreNotices Notices => Database.Notices;
 

@@ -151,5 +151,32 @@ internal static class SqliteSchema
             """,
             "CREATE INDEX callbacks_pending ON callbacks (next_attempt_at, created_at) WHERE delivered_at IS NULL",
             "CREATE INDEX callbacks_by_job ON callbacks (job_id, created_at)",
+        ]),
+        new SchemaMigration(5, "job groups and the jobs that run their components",
+        [
+            """
+            CREATE TABLE job_groups (
+                id TEXT NOT NULL PRIMARY KEY,
+                project TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                doc TEXT NOT NULL
+            ) STRICT
+            """,
+            "CREATE INDEX job_groups_by_project ON job_groups (project, created_at)",
+            """
+            CREATE TABLE group_members (
+                group_id TEXT NOT NULL REFERENCES job_groups (id) ON DELETE CASCADE,
+                component TEXT NOT NULL,
+                job_id INTEGER NOT NULL,
+                position INTEGER NOT NULL,
+                current INTEGER NOT NULL,
+                PRIMARY KEY (group_id, job_id)
+            ) STRICT
+            """,
+            "CREATE INDEX group_members_by_job ON group_members (job_id)",
         ]));
 }

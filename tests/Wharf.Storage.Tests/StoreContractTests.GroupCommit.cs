@@ -1,0 +1,90 @@
+using Wharf.Storage.Sql;
+using static Wharf.Storage.Tests.JobRequests;
+
+namespace Wharf.Storage.Tests;
+
+/// <summary>Group commit: creations that arrive while another is being written share the next transaction.</summary>
+public abstract partial class StoreContractTests
+{
+    [Fact]
+    public async Task CreateJobs_WhileAnotherCreationWrites_ThoseWaitingShareOneBatch_AndEachKeepsItsOwnOutcome()
+    {
+        var jobs = (SqlJobStore)Store.Jobs;
+        await CreateWithKeyAsync(Alice, new IdempotencyClaim("taken", "hash-A"));
+        var before = await CountAsync("jobs");
+
+        // The first creation holds the write transaction until released, so all the others queue behind it and are
+        // written together in the next batch.
+        var holding = new TaskCompletionSource();
+        var entered = new TaskCompletionSource();
+        var first = jobs.CreateJobsAsync(Request(Bob, T0, Job()), async (_, _, _) =>
+        {
+            entered.SetResult();
+            await holding.Task;
+        }, Ct);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var plain = Enumerable.Range(0, 20).Select(i => Store.Jobs.CreateJobsAsync(
+            Request(i % 2 == 0 ? Alice : Carol, T0, [.. Enumerable.Range(0, 1 + i % 3).Select(_ => Job(queue: i % 4 == 0 ? "vm" : "default"))]), Ct)).ToList();
+        var conflicting = Store.Jobs.CreateJobsAsync(Request(Alice, T0, new IdempotencyClaim("taken", "hash-B"), Job()), Ct);
+        var failing = jobs.CreateJobsAsync(Request(Carol, T0, Job(), Job()), (_, _, _) => throw new InvalidOperationException("refused alongside"), Ct);
+        var keyed = Store.Jobs.CreateJobsAsync(Request(Bob, T0, new IdempotencyClaim("fresh", "hash-C"), Job()), Ct);
+        var replayed = Store.Jobs.CreateJobsAsync(Request(Bob, T0, new IdempotencyClaim("fresh", "hash-C"), Job()), Ct);
+        var more = Enumerable.Range(0, 5).Select(_ => Store.Jobs.CreateJobsAsync(Request(Bob, T0, Job(), Job()), Ct)).ToList();
+        Assert.False(plain.Concat(more).Any(t => t.IsCompleted), "nothing may be answered before its batch commits");
+
+        holding.SetResult();
+        var firstIds = Assert.IsType<CreateJobsResult.Created>(await first).Ids;
+        var created = new List<IReadOnlyList<string>> { firstIds };
+        foreach (var task in plain.Concat(more))
+        {
+            created.Add(Assert.IsType<CreateJobsResult.Created>(await task).Ids);
+        }
+
+        Assert.IsType<CreateJobsResult.IdempotencyConflict>(await conflicting);
+        Assert.Equal("refused alongside", (await Assert.ThrowsAsync<InvalidOperationException>(() => failing)).Message);
+        var keyedIds = Assert.IsType<CreateJobsResult.Created>(await keyed).Ids;
+        Assert.Equal(keyedIds, Assert.IsType<CreateJobsResult.Replayed>(await replayed).Ids);
+        created.Add(keyedIds);
+
+        // Each request's ids increase in its order; no id is given twice; the failed request left no row behind.
+        foreach (var ids in created)
+        {
+            long[] numbers = [.. ids.Select(long.Parse)];
+            Assert.Equal(numbers.Order(), numbers);
+        }
+
+        var all = created.SelectMany(ids => ids).ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.Equal(before + all.Count, await CountAsync("jobs"));
+        Assert.Equal(before + all.Count, await CountAsync("job_updates"));
+
+        // Queue positions are unique per queue: the batch's creations each went behind the one before.
+        var stored = await Store.Jobs.GetJobsAsync(all, Ct);
+        foreach (var queue in stored.GroupBy(j => j.Status.Queue))
+        {
+            Assert.Equal(queue.Count(), queue.Select(j => j.Status.Priority).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public async Task CreateJobs_ManyConcurrentCreations_AllSucceed_WithUniqueIncreasingIds()
+    {
+        var requests = Enumerable.Range(0, 64).Select(i => Task.Run(() => Store.Jobs.CreateJobsAsync(
+            Request(i % 3 == 0 ? Bob : Alice, T0, new IdempotencyClaim($"k{i}", "h"), [.. Enumerable.Range(0, 1 + i % 4).Select(_ => Job())]), Ct))).ToList();
+
+        var results = await Task.WhenAll(requests);
+
+        var created = results.Select(r => Assert.IsType<CreateJobsResult.Created>(r).Ids).ToList();
+        foreach (var ids in created)
+        {
+            long[] numbers = [.. ids.Select(long.Parse)];
+            Assert.Equal(numbers.Order(), numbers);
+        }
+
+        var all = created.SelectMany(ids => ids).ToList();
+        Assert.Equal(all.Count, all.Distinct().Count());
+        Assert.Equal(all.Count, (await AllJobsAsync()).Count);
+        Assert.Equal(64, await CountAsync("idempotency_keys"));
+    }
+}
