@@ -6,7 +6,8 @@ namespace Wharf.Agent;
 /// <summary>
 /// Sends each finished hook run's transcript to the server as the rank's log stream named after the hook
 /// (<c>pre-start</c>, <c>drain</c> …), so <c>GET /api/jobs/logs?stream=drain</c> and <c>wharf logs --stream drain</c>
-/// read it like stdout. The node's <c>&lt;hook&gt;.log</c> stays the full record: an upload that fails is logged, not retried.
+/// read it like stdout; each run of a health check's command goes the same way as the stream <c>health</c>. The node's
+/// <c>&lt;hook&gt;.log</c> stays the full record: an upload that fails is logged, not retried.
 /// </summary>
 internal sealed class HookLogUploads(AgentSession session, AgentOptions options, ILogger log, CancellationToken stopping)
 {

@@ -17,8 +17,9 @@ internal sealed record HookOutcome(int? ExitCode, string Output, string? Problem
 /// <summary>
 /// A lifecycle hook of a rank (<c>bin/pre-start</c>, <c>bin/drain</c> …, rendered from the application's templates): run
 /// in the rank's working folder with its environment, killed with its whole process tree at its timeout, its standard
-/// output and error appended to <c>&lt;logs&gt;/&lt;hook&gt;.log</c>. Hooks run on the node's host, not inside the rank's
-/// network namespace.
+/// output and error appended to <c>&lt;logs&gt;/&lt;hook&gt;.log</c>. Hooks run inside the rank's network where the driver
+/// offers it (<see cref="Drivers.ITaskNetworkDriver"/>) and the rank has started; <c>pre-start</c> and <c>post-stop</c> run on the
+/// node's host network, as the rank's network does not exist yet or any more.
 /// </summary>
 internal sealed class LifecycleHook(string name, string workingDirectory, string logDirectory, TimeSpan timeout, string? program = null)
 {
@@ -32,7 +33,13 @@ internal sealed class LifecycleHook(string name, string workingDirectory, string
 
     public TimeSpan Timeout { get; } = timeout;
 
-    public string Path => program is null ? System.IO.Path.Combine(workingDirectory, "bin", Name) : System.IO.Path.Combine(workingDirectory, program);
+    /// <summary>
+    /// The program run: <c>bin/&lt;hook&gt;</c> in the working folder; for a health command, its first word, a path in the
+    /// working folder when it has a slash or names a file there, otherwise a program found on <c>PATH</c> (<c>sh</c>, <c>curl</c>).
+    /// </summary>
+    public string Path => program is null ? System.IO.Path.Combine(workingDirectory, "bin", Name)
+        : program.Contains('/', StringComparison.Ordinal) || File.Exists(System.IO.Path.Combine(workingDirectory, program)) ? System.IO.Path.Combine(workingDirectory, program)
+        : program;
 
     /// <summary>The hook of a rank, or null when the application renders none under that name.</summary>
     public static LifecycleHook? Find(Domain.Agents.TaskAssignment assignment, string name, string workingDirectory, string logDirectory)
@@ -46,7 +53,13 @@ internal sealed class LifecycleHook(string name, string workingDirectory, string
         return new LifecycleHook(name, workingDirectory, logDirectory, TimeSpan.FromSeconds(seconds));
     }
 
-    public async Task<HookOutcome> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the hook to its end or its timeout. <paramref name="start"/> starts the configured process (inside the rank's
+    /// network, see <see cref="Drivers.ITaskNetworkDriver"/>); null starts it on the node's host network.
+    /// </summary>
+    public async Task<HookOutcome> RunAsync(
+        IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken,
+        Func<Process, CancellationToken, Task>? start = null)
     {
         Directory.CreateDirectory(logDirectory);
         var log = System.IO.Path.Combine(logDirectory, $"{Name}.log");
@@ -104,7 +117,14 @@ internal sealed class LifecycleHook(string name, string workingDirectory, string
 
         try
         {
-            process.Start();
+            if (start is null)
+            {
+                process.Start();
+            }
+            else
+            {
+                await start(process, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (System.ComponentModel.Win32Exception e)
         {

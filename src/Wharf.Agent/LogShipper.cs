@@ -13,7 +13,7 @@ namespace Wharf.Agent;
 /// <remarks>
 /// The lines wait in a bounded buffer: when the server is slower than the tasks (or away), the oldest lines are
 /// dropped and the next batch starts with a line saying how many, per rank and stream. The server's copy then has a
-/// gap; the files in the rank's log folder on the node always hold every line. A batch that failed is sent again
+/// gap; the files in the rank's log folder on the node hold every line (up to their rotation, see <see cref="TaskLogFiles"/>). A batch that failed is sent again
 /// whole, so the server may see a line twice after a failure (or after an agent crash: the shipped position on disk
 /// is saved when a task starts, restarts or the agent stops).
 /// </remarks>

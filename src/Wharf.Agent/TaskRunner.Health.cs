@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Wharf.Agent.Drivers;
+using Wharf.Domain.Agents;
 
 namespace Wharf.Agent;
 
@@ -22,17 +23,34 @@ internal sealed partial class TaskRunner
         }
 
         var failures = 0;
+        // Only transitions are reported: the first pass of this run of the rank (the server cleared its health when
+        // it started), and the threshold reached. A run ends at its first unhealthy report, so each run reports
+        // Healthy at most once.
+        var reportedHealthy = false;
         try
         {
             while (true)
             {
                 await Task.Delay(TimeSpan.FromSeconds(check.IntervalSeconds), _context.Time, cancellationToken).ConfigureAwait(false);
-                var problem = await HealthProbe.RunAsync(check, handle, spec, HookEnvironment(), cancellationToken).ConfigureAwait(false);
+                var (problem, transcript) = await HealthProbe.RunAsync(check, handle, spec, HookEnvironment(), cancellationToken, InTaskNetwork()).ConfigureAwait(false);
+                if (transcript.Count > 0)
+                {
+                    _context.HookLogs.Send(Ref.JobId, Ref.Rank, HealthProbe.LogName, transcript);
+                }
+
                 failures = problem is null ? 0 : failures + 1;
+                if (problem is null && !reportedHealthy && CurrentStop() is null)
+                {
+                    reportedHealthy = true;
+                    Report(TaskEventKind.Healthy);
+                }
+
                 if (problem is not null && failures >= check.FailureThreshold && CurrentStop() is null)
                 {
                     _unhealthy = string.Create(CultureInfo.InvariantCulture, $"unhealthy after {failures} failed probes: {problem}");
                     _context.Log.LogWarning("Job {JobId} rank {Rank} is {Problem}", Ref.JobId, Ref.Rank, _unhealthy);
+                    // Reported before the stop, so the job shows why before its restart (or flapping) is reported.
+                    Report(TaskEventKind.Unhealthy, message: problem);
                     await _driver.StopAsync(handle, _context.Options.StopGrace, CancellationToken.None).ConfigureAwait(false);
                     return;
                 }

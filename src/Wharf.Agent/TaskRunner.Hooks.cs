@@ -20,10 +20,14 @@ internal sealed partial class TaskRunner
     private async Task<HookOutcome> RunHookAsync(
         LifecycleHook hook, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
     {
-        var outcome = await hook.RunAsync(arguments, environment, cancellationToken).ConfigureAwait(false);
+        var outcome = await hook.RunAsync(arguments, environment, cancellationToken, InTaskNetwork()).ConfigureAwait(false);
         _context.HookLogs.Send(Ref.JobId, Ref.Rank, hook.Name, outcome.Transcript);
         return outcome;
     }
+
+    /// <summary>How to start a hook or health command inside the rank's network, once it has one; null: on the host.</summary>
+    private Func<System.Diagnostics.Process, CancellationToken, Task>? InTaskNetwork() =>
+        _driver is ITaskNetworkDriver network && CurrentHandle() is { } handle ? (process, ct) => network.StartInTaskNetworkAsync(handle, process, ct) : null;
 
     private IReadOnlyDictionary<string, string> HookEnvironment() =>
         _launchEnvironment ?? _spec?.Environment ?? new Dictionary<string, string>();

@@ -64,7 +64,15 @@ public sealed class HookTests
         var drainLog = await File.ReadAllTextAsync(Path.Combine(logs, "drain.log"));
         Assert.Contains($"drain call 3 for {id}", drainLog, StringComparison.Ordinal);
         Assert.Equal(3, drainLog.Split('\n').Count(l => l.StartsWith("== drain job_shutdown hash_unchanged", StringComparison.Ordinal)));
-        Assert.Contains("stopped after 3 drain calls", await File.ReadAllTextAsync(Path.Combine(logs, "post-stop.log")), StringComparison.Ordinal);
+        // post-stop runs once the process is gone, alongside the exit report that ends the job: it may finish just after.
+        var postStop = Path.Combine(logs, "post-stop.log");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!(File.Exists(postStop) && (await File.ReadAllTextAsync(postStop)).Contains("post-stop exited with code", StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Contains("stopped after 3 drain calls", await File.ReadAllTextAsync(postStop), StringComparison.Ordinal);
         Assert.True(job.Status.State.IsFinal());
     }
 

@@ -55,6 +55,31 @@ internal static class JobDescription
             }
         }
 
+        if (status.Ranks is { Count: > 0 } ranks)
+        {
+            await writer.WriteLineAsync("Ranks:").ConfigureAwait(false);
+            foreach (var rank in ranks)
+            {
+                var state = rank.State.ToString().ToLowerInvariant();
+                var exit = rank.ExitCode is { } code ? $" (exit code {code.ToString(CultureInfo.InvariantCulture)})" : "";
+                var address = rank.Address is { } at ? $" at {at}" : "";
+                // Health is known only for an application with a health check, once a probe has run.
+                var health = rank.Health is { } known ? $", {known}" : "";
+                await writer.WriteLineAsync($"  {rank.Rank.ToString(CultureInfo.InvariantCulture)}: {state}{exit} on {rank.NodeId}{address}{health}").ConfigureAwait(false);
+            }
+        }
+
+        if (status.Conditions is { Count: > 0 } conditions)
+        {
+            await writer.WriteLineAsync("Conditions:").ConfigureAwait(false);
+            foreach (var condition in conditions)
+            {
+                var reason = condition.Reason is { } why ? $" ({why})" : "";
+                var message = condition.Message is { } text ? $": {text}" : "";
+                await writer.WriteLineAsync($"  {condition.Type}={condition.Status}{reason} since {TimeText.Format(condition.LastTransitionTime)}{message}").ConfigureAwait(false);
+            }
+        }
+
         await writer.WriteLineAsync("History:").ConfigureAwait(false);
         foreach (var update in job.Updates)
         {

@@ -144,8 +144,9 @@ internal sealed class AgentReports(ExecutionIndex index, IWharfStore store, Time
                     refused.Add(new ValidationError($"events[{i}]", "forbidden", $"job {report.JobId} rank {report.Rank} is not placed on this agent's nodes"));
                 }
 
-                // A rank it runs that nobody wants there is stopped; a report that one ended settles any stop pending for it.
-                if (report.Kind is TaskEventKind.Started or TaskEventKind.Restarted)
+                // A rank it runs that nobody wants there is stopped (a health report says it runs); a report that one
+                // ended settles any stop pending for it.
+                if (report.Kind is TaskEventKind.Started or TaskEventKind.Restarted or TaskEventKind.Healthy or TaskEventKind.Unhealthy)
                 {
                     index.StopOrphan(agentId, report.JobId, report.Rank);
                 }

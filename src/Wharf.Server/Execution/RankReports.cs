@@ -11,6 +11,9 @@ namespace Wharf.Server.Execution;
 /// </summary>
 internal static class RankReports
 {
+    /// <summary>The type of the job condition that says whether its ranks pass their health checks.</summary>
+    public const string HealthyCondition = "Healthy";
+
     /// <summary>The changes <paramref name="report"/> makes to <paramref name="job"/>, in order (the second, if any, applies to the first's result).</summary>
     public static IReadOnlyList<JobChange> Decide(Job job, TaskEvent report, DateTimeOffset now)
     {
@@ -30,6 +33,8 @@ internal static class RankReports
             TaskEventKind.Exited => Exited(job, rank, report.ExitCode ?? -1, now, report.Message),
             TaskEventKind.Restarted => Restarted(job, rank, report, now),
             TaskEventKind.Lost => Gone(job, rank, now, exitCode: null, $"Rank {rank.Rank} lost: {Sentence(report.Message, "its agent lost track of it")}"),
+            TaskEventKind.Healthy => Health(job, rank, RankHealth.Healthy, null, now),
+            TaskEventKind.Unhealthy => Health(job, rank, RankHealth.Unhealthy, Sentence(report.Message, "its health check failed"), now),
             _ => [],
         };
     }
@@ -75,7 +80,7 @@ internal static class RankReports
             return []; // a repeat, or the job stops already (the rank is stopped as it is)
         }
 
-        var started = rank with { State = RankState.Running, Address = report.Address, Ports = report.Ports, HostPorts = report.HostPorts };
+        var started = rank with { State = RankState.Running, Address = report.Address, Ports = report.Ports, HostPorts = report.HostPorts, Health = null };
         var ranks = Replace(job.Status.Ranks!, started);
         return ranks.All(r => r.State != RankState.Assigned)
             ? [job.Apply(JobTransitions.Start, now, amend: s => s with { Ranks = ranks })]
@@ -139,13 +144,62 @@ internal static class RankReports
             return [];
         }
 
+        // A new run is not known healthy until its first probe passes.
         var restarted = rank with
         {
+            Health = null,
             Address = report.Address ?? rank.Address,
             Ports = report.Ports ?? rank.Ports,
             HostPorts = report.HostPorts ?? rank.HostPorts,
         };
         return [job.Amend(s => s with { Ranks = Replace(s.Ranks!, restarted) }, now, $"Rank {rank.Rank} restarted: {Sentence(report.Message, "it exited")}")];
+    }
+
+    /// <summary>
+    /// A health transition of a running rank: its <see cref="RankStatus.Health"/>, and the job's condition
+    /// <c>Healthy</c> — <c>False</c> (<c>ProbeFailed</c>) while a rank is unhealthy, <c>True</c> once every rank is
+    /// healthy, <c>Unknown</c> while some rank has not passed a probe yet. A repeat changes nothing.
+    /// </summary>
+    private static IReadOnlyList<JobChange> Health(Job job, RankStatus rank, string health, string? problem, DateTimeOffset now)
+    {
+        if (rank.State != RankState.Running)
+        {
+            return []; // too late: the rank ended (or a report about a run that is over)
+        }
+
+        var ranks = Replace(job.Status.Ranks!, rank with { Health = health });
+        var current = job.Status.Conditions?.FirstOrDefault(c => c.Type == HealthyCondition);
+        var condition = HealthCondition(ranks, rank.Rank, problem, current, now);
+        if (rank.Health == health && current is not null && current.Status == condition.Status
+            && current.Reason == condition.Reason && current.Message == condition.Message)
+        {
+            return [];
+        }
+
+        var message = problem is null ? $"Rank {rank.Rank} is healthy" : $"Rank {rank.Rank} is unhealthy: {problem}";
+        return [job.Amend(s => s with { Ranks = ranks, Conditions = JobCondition.Set(s.Conditions, condition) }, now, message)];
+    }
+
+    private static JobCondition HealthCondition(IReadOnlyList<RankStatus> ranks, int reported, string? problem, JobCondition? current, DateTimeOffset now)
+    {
+        if (problem is not null)
+        {
+            return new JobCondition(HealthyCondition, "False", now, "ProbeFailed", $"Rank {reported} is unhealthy: {problem}");
+        }
+
+        var live = ranks.Where(r => r.State != RankState.Exited).ToList();
+        var unhealthy = live.Where(r => r.Health == RankHealth.Unhealthy).Select(r => $"Rank {r.Rank} is unhealthy").ToList();
+        if (unhealthy.Count > 0)
+        {
+            // The condition naming a rank still unhealthy is kept: it has that rank's problem, which is known only from its report.
+            return current is { Status: "False", Message: { } message } && unhealthy.Any(u => message.StartsWith(u, StringComparison.Ordinal))
+                ? current
+                : new JobCondition(HealthyCondition, "False", now, "ProbeFailed", unhealthy[0]);
+        }
+
+        return live.FirstOrDefault(r => r.Health != RankHealth.Healthy) is { } unprobed
+            ? new JobCondition(HealthyCondition, "Unknown", now, "NotProbed", $"Rank {unprobed.Rank} has not passed a health probe yet")
+            : new JobCondition(HealthyCondition, "True", now, "ProbesPassed", "Every rank passes its health check");
     }
 
     private static IReadOnlyList<RankStatus> Replace(IReadOnlyList<RankStatus> ranks, RankStatus changed) =>
