@@ -45,6 +45,9 @@ public sealed class JobCreationValidationTests
         { "missing peer", "{\"items\":[{\"application\":{\"name\":\"acme-web-app\",\"version\":\"1.0.0\"}," + Product + ",\"resources\":[{\"type\":\"peer\",\"hostname\":\"database\",\"jobId\":\"999999\"}]}]}", 400, "validation_failed", "items[0].resources[0].jobId" },
         { "peer id not a number", "{\"items\":[{\"application\":{\"name\":\"acme-web-app\",\"version\":\"1.0.0\"}," + Product + ",\"resources\":[{\"type\":\"peer\",\"hostname\":\"database\",\"jobId\":\"1; DROP TABLE jobs\"}]}]}", 400, "validation_failed", "items[0].resources[0].jobId" },
         { "bad queue", "{\"items\":[" + Valid + ",\"queue\":\"NOT A QUEUE\"}]}", 400, "validation_failed", "items[0].queue" },
+        { "an inline application", "{\"items\":[" + Valid + ",\"definition\":{\"name\":\"x\",\"version\":\"1\",\"command\":[\"sh\"]}}]}", 400, "validation_failed", "items[0].definition" },
+        { "a group membership", "{\"items\":[" + Valid + ",\"group\":{\"groupId\":\"g\",\"component\":\"db\"}}]}", 400, "validation_failed", "items[0].group" },
+        { "an external orchestrator", "{\"items\":[" + Valid + ",\"orchestrator\":\"nuvla\"}]}", 400, "validation_failed", "items[0].orchestrator" },
         { "path escaping the file store", "{\"items\":[{\"application\":{\"name\":\"acme-database\",\"version\":\"1.0.0\"}," + Product + ",\"parameters\":{\"dataStore\":{\"type\":\"file\",\"path\":\"/a/../../etc\"}}}]}", 400, "validation_failed", "items[0].parameters.dataStore.path" },
     };
 

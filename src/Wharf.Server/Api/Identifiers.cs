@@ -14,6 +14,18 @@ internal static partial class Identifiers
     /// <summary>An <c>Idempotency-Key</c>: 1–255 visible ASCII characters.</summary>
     public static bool IsIdempotencyKey(string? key) => key is not null && IdempotencyKey().IsMatch(key);
 
+    /// <summary>The request header that makes a creation idempotent.</summary>
+    public const string IdempotencyHeader = "Idempotency-Key";
+
+    /// <summary>The request's <c>Idempotency-Key</c> (null when none was sent), or false when several or a malformed one were sent.</summary>
+    public static bool TryReadIdempotencyKey(HttpRequest request, out string? key)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var keys = request.Headers[IdempotencyHeader];
+        key = keys.Count == 1 ? keys[0] : null;
+        return keys.Count == 0 || (keys.Count == 1 && IsIdempotencyKey(keys[0]));
+    }
+
     [GeneratedRegex("^[0-9]{1,19}$")]
     private static partial Regex JobId();
 

@@ -15,8 +15,6 @@ namespace Wharf.Server.Api;
 /// </summary>
 internal static class JobsApi
 {
-    private const string IdempotencyHeader = "Idempotency-Key";
-
     public static void Map(IEndpointRouteBuilder routes)
     {
         var jobs = routes.MapGroup("/api/jobs").RequireAuthorization(Policies.JobsCaller).WithTags("Jobs");
@@ -70,14 +68,13 @@ internal static class JobsApi
             return denied!;
         }
 
-        var keys = http.Request.Headers[IdempotencyHeader];
-        if (keys.Count > 1 || (keys.Count == 1 && !Identifiers.IsIdempotencyKey(keys[0])))
+        if (!Identifiers.TryReadIdempotencyKey(http.Request, out var key))
         {
-            return Problem.Validation(IdempotencyHeader, "invalid_value", "send at most one Idempotency-Key of 1–255 visible ASCII characters");
+            return Problem.Validation(Identifiers.IdempotencyHeader, "invalid_value", "send at most one Idempotency-Key of 1–255 visible ASCII characters");
         }
 
         var (request, body, problem) = await RequestBody.ReadJsonAsync<BulkRequest<JobSpecification>>(http, options.MaxRequestBodyBytes, ct);
-        return request is null ? problem! : await submission.SubmitAsync(caller, owner, body!, request, keys.Count == 1 ? keys[0] : null, ct);
+        return request is null ? problem! : await submission.SubmitAsync(caller, owner, body!, request, key, ct);
     }
 
     private static async Task<IResult> Browse(
@@ -220,7 +217,7 @@ internal static class JobsApi
     /// The owner of jobs created by this caller: a user acts for their token's project; an admin for the project
     /// named by <c>?project=</c> (or their token's, if it names one).
     /// </summary>
-    private static (Owner? Owner, ProblemResult? Denied) OwnerFor(Caller caller, string? project)
+    internal static (Owner? Owner, ProblemResult? Denied) OwnerFor(Caller caller, string? project)
     {
         if (project is not null && !Identifiers.IsPrincipalName(project))
         {
@@ -244,7 +241,7 @@ internal static class JobsApi
             : (null, Problem.Forbidden($"this token acts for project '{caller.Project}' only"));
     }
 
-    private static ProblemResult NoProject() =>
+    internal static ProblemResult NoProject() =>
         Problem.Forbidden("this token names no project, and jobs belong to a project; ask an admin for a token with one");
 
     private static string Shorten(string text) => text.Length > 40 ? text[..40] + "…" : text;

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -7,7 +8,8 @@ namespace Wharf.Server.Auth;
 
 /// <summary>
 /// Authenticates <c>Authorization: Bearer &lt;token&gt;</c>: Wharf's own tokens (<c>wharf_…</c>, looked up by digest)
-/// and, when configured, RS256 JWTs from an OpenID Connect provider. Refusals are answered as problems.
+/// and, when configured, RS256 JWTs from an OpenID Connect provider. The same token is also taken as the password of
+/// <c>Authorization: Basic</c> credentials, for clients that can send nothing else. Refusals are answered as problems.
 /// </summary>
 internal sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -37,12 +39,27 @@ internal sealed class BearerTokenHandler(
         }
 
         var header = headers[0] ?? "";
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string token;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Refuse("the Authorization header must be 'Bearer <token>'");
+            token = header["Bearer ".Length..].Trim();
+        }
+        else if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            // Clients that cannot send a bearer token (Tycho's reads ~/.netrc) send the token as the Basic password; it
+            // is then checked exactly as a bearer token. The user name is ignored: the token alone says who calls.
+            if (BasicPassword(header["Basic ".Length..].Trim()) is not { } password)
+            {
+                return Refuse("Basic credentials must be base64 of 'user:token'");
+            }
+
+            token = password;
+        }
+        else
+        {
+            return Refuse("the Authorization header must be 'Bearer <token>' or 'Basic <base64 of user:token>'");
         }
 
-        var token = header["Bearer ".Length..].Trim();
         if (token.Length is 0 or > MaxTokenLength)
         {
             return Refuse("the bearer token is empty or too long");
@@ -97,6 +114,34 @@ internal sealed class BearerTokenHandler(
             ? "your token may not do this"
             : $"a token with role '{Roles.ToWire(caller.Role)}' may not {Request.Method} {Request.Path}";
         await Problem.Forbidden(detail).ExecuteAsync(Context);
+    }
+
+    /// <summary>The password of Basic credentials (base64 of UTF-8 <c>user:password</c>), or null when they are malformed.</summary>
+    private static string? BasicPassword(string encoded)
+    {
+        if (encoded.Length > MaxTokenLength * 2)
+        {
+            return null;
+        }
+
+        var bytes = new byte[encoded.Length];
+        if (!Convert.TryFromBase64String(encoded, bytes, out var length))
+        {
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, 0, length);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? null : text[(colon + 1)..].Trim();
     }
 
     private AuthenticateResult Refuse(string reason)

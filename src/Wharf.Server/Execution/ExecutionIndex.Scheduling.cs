@@ -68,6 +68,12 @@ internal sealed partial class ExecutionIndex
                         break;
                     }
 
+                    if (waiting.Dependencies is { } dependencies && DependencyUnmet(waiting.Id, dependencies) is { } unmet)
+                    {
+                        blocked[waiting.Id] = unmet;
+                        continue;
+                    }
+
                     if (waiting.Peers is { } peers && PeerNotRunning(peers) is { } reason)
                     {
                         blocked[waiting.Id] = reason;

@@ -89,7 +89,13 @@ internal sealed partial class ExecutionIndex
             var old = RemovePlaced(id);
             var status = job.Status;
             var ranks = status.Ranks;
-            if (status.State == JobState.InQueue && (ranks is null || ranks.All(r => r.State == RankState.Exited)))
+            NoteDependencyState(id, job);
+            if (job.Specification.Orchestrator is not null)
+            {
+                // An external orchestrator's agents pull this job through their door: nothing here places or runs it.
+                _ended[id] = (job.Version, _time.GetTimestamp());
+            }
+            else if (status.State == JobState.InQueue && (ranks is null || ranks.All(r => r.State == RankState.Exited)))
             {
                 AddWaiting(id, job, enqueuedAt ?? job.CreatedAt);
                 SchedulerWake.Set();
@@ -118,9 +124,9 @@ internal sealed partial class ExecutionIndex
                 ExpiryArmed?.Invoke(id, expires);
             }
 
-            if (_waitingWithPeers > 0 && status.State != old?.Job.Status.State)
+            if (_waitingWithPeers > 0 && (status.State != old?.Job.Status.State || HealthChanged(old.Job, job)))
             {
-                SchedulerWake.Set(); // a job that waits for this one as its peer may go now
+                SchedulerWake.Set(); // a job that waits for this one as its peer or dependency may go now
             }
         }
     }
@@ -172,7 +178,7 @@ internal sealed partial class ExecutionIndex
             return false;
         }
 
-        if (waiting.Peers is not null)
+        if (waiting.Peers is not null || waiting.Dependencies is not null)
         {
             _waitingWithPeers--;
         }
@@ -198,12 +204,14 @@ internal sealed partial class ExecutionIndex
             Priority = job.Status.Priority,
             Owner = Intern(job.Owner.Project),
             EnqueuedAt = enqueuedAt,
-            Demand = spec.Admission is { } admission ? AdmissionDemands.Of(admission) : Demand(productKey, product, replicas),
+            Demand = spec.Admission is { } admission ? AdmissionDemands.Of(admission)
+                : spec.RankDemand is { } rankDemand ? JobDemand.Replicas(Of(rankDemand), replicas)
+                : Demand(productKey, product, replicas),
             Constraints = spec.Admission is { } pool ? AdmissionDemands.Constraints(Intern(job.Status.Queue), pool) : Constraints(productKey),
         };
-        var waiting = new WaitingJob(id, job.Version, scheduling, PeersOf(spec));
+        var waiting = new WaitingJob(id, job.Version, scheduling, PeersOf(spec)) { Dependencies = DependenciesOf(spec) };
         _waiting[id] = waiting;
-        if (waiting.Peers is not null)
+        if (waiting.Peers is not null || waiting.Dependencies is not null)
         {
             _waitingWithPeers++;
         }
@@ -230,7 +238,7 @@ internal sealed partial class ExecutionIndex
 
     private void AddPlaced(long id, Job job, PlacedJob? old)
     {
-        var perRank = old?.PerRank ?? PerRank(job.Specification.Product);
+        var perRank = old?.PerRank ?? (job.Specification.RankDemand is { } rankDemand ? Of(rankDemand) : PerRank(job.Specification.Product));
         var admission = job.Specification.Admission;
         var placed = new PlacedJob(id, job, perRank) { Instances = admission is null ? null : AdmissionDemands.Of(admission) };
         if (admission is not null && AdmissionDemands.NeedsSettling(job))
@@ -326,9 +334,9 @@ internal sealed partial class ExecutionIndex
                         Demand = scheduling.Demand,
                         Constraints = scheduling.Constraints,
                     };
-                    var entry = new WaitingJob(id, position.Version, moved, waiting.Peers);
+                    var entry = new WaitingJob(id, position.Version, moved, waiting.Peers) { Dependencies = waiting.Dependencies };
                     _waiting[id] = entry;
-                    if (entry.Peers is not null)
+                    if (entry.Peers is not null || entry.Dependencies is not null)
                     {
                         _waitingWithPeers++;
                     }

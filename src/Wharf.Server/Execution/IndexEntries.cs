@@ -19,6 +19,9 @@ internal sealed class WaitingJob(long id, long version, SchedulingJob scheduling
     /// <summary>The jobs this one names as peers; it is not scheduled before they all run. Null when none.</summary>
     public long[]? Peers { get; } = peers;
 
+    /// <summary>The jobs this one depends on and the condition each must meet first; null when none.</summary>
+    public (long Id, string Condition)[]? Dependencies { get; init; }
+
     public string Queue => Scheduling.Queue;
 
     public long Priority => Scheduling.Priority;

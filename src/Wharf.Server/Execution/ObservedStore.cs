@@ -23,6 +23,8 @@ internal sealed class ObservedStore(IWharfStore inner, JobFeed feed) : IWharfSto
 
     public ICallbackOutbox Callbacks => inner.Callbacks;
 
+    public IGroupStore Groups { get; } = new ObservedGroupStore(inner.Groups, inner.Jobs, feed);
+
     public IStoreNotices Notices => inner.Notices;
 
     public Task<ILeadership?> TryLeadAsync(CancellationToken cancellationToken) => inner.TryLeadAsync(cancellationToken);

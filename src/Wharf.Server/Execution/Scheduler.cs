@@ -18,18 +18,32 @@ internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, Executi
     /// <summary>A pass also runs this often while jobs wait, so that ages (reservations) count even when nothing else happens.</summary>
     private static readonly TimeSpan IdlePass = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often a pass runs at most while no node exists (see <see cref="UntilNodelessPass"/>).</summary>
+    private static readonly TimeSpan NodelessPassInterval = TimeSpan.FromMilliseconds(500);
+
     private readonly Matchmaker _matchmaker = new(options.Scheduler);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         index.SchedulerWake.Set();
+        var wait = IdlePass;
+        long? lastEmptyPass = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            await index.SchedulerWake.WaitAsync(IdlePass, time, cancellationToken);
+            await index.SchedulerWake.WaitAsync(wait, time, cancellationToken);
+            wait = IdlePass;
             try
             {
+                if (UntilNodelessPass(lastEmptyPass) is { } rest)
+                {
+                    wait = rest;
+                    continue;
+                }
+
                 var started = time.GetTimestamp();
-                if (await PassAsync(cancellationToken) == 0)
+                var placed = await PassAsync(cancellationToken);
+                lastEmptyPass = placed == 0 ? started : null;
+                if (placed == 0)
                 {
                     // A pass that placed nothing rests as long as it took before the next, so that a stream of new
                     // jobs behind a queue that cannot move costs the scheduler at most half a core. An idle system's
@@ -47,6 +61,24 @@ internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, Executi
     }
 
     /// <summary>
+    /// While no node exists (lost ones aside), no pass can place anything, so a wake — usually a new job — need not run
+    /// one at once: during a burst of submits that would take CPU from the API for nothing. Returns how long to wait
+    /// instead, or null to run the pass now. A pass still runs <see cref="NodelessPassInterval"/> after the last one,
+    /// so new jobs get their waiting reasons (and doomed dependents their failure) within that; a node's arrival
+    /// ends the wait at once, since it wakes the scheduler and then this returns null.
+    /// </summary>
+    private TimeSpan? UntilNodelessPass(long? lastEmptyPass)
+    {
+        if (lastEmptyPass is not { } last || index.Nodes().Any(n => n.Record.State != NodeState.Lost))
+        {
+            return null;
+        }
+
+        var since = time.GetElapsedTime(last);
+        return since < NodelessPassInterval ? NodelessPassInterval - since : null;
+    }
+
+    /// <summary>
     /// One pass: plan, then write the placements; a placement that lost its compare-and-set is tried again next pass.
     /// Returns how many jobs were placed.
     /// </summary>
@@ -54,7 +86,10 @@ internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, Executi
     {
         var now = WharfJson.ToMilliseconds(time.GetUtcNow());
         await SettleAdmissionsAsync(now, cancellationToken);
-        if (index.Snapshot(now) is not { } snapshot)
+        await LookUpDependenciesAsync(cancellationToken);
+        var snapshot = index.Snapshot(now);
+        await FailDoomedAsync(now, cancellationToken);
+        if (snapshot is null)
         {
             return 0;
         }
@@ -99,6 +134,36 @@ internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, Executi
 
         var changes = (await store.Jobs.GetJobsAsync(ids, cancellationToken)).Where(AdmissionDemands.NeedsSettling)
             .Select(job => AdmissionDemands.Settle(job, now)).ToList();
+        await store.Jobs.TrySaveEachAsync(changes, cancellationToken);
+    }
+
+    /// <summary>Reads the states of depended-on jobs that ended before this server started.</summary>
+    private async Task LookUpDependenciesAsync(CancellationToken cancellationToken)
+    {
+        var ids = index.TakeUnknownDependencies();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        var jobs = await store.Jobs.GetJobsAsync(ids, cancellationToken);
+        index.NoteDependencyStates(jobs, ids.Except(jobs.Select(j => j.Id), StringComparer.Ordinal));
+    }
+
+    /// <summary>Fails the waiting jobs whose dependencies can no longer be met.</summary>
+    private async Task FailDoomedAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var doomed = index.TakeDoomed();
+        if (doomed.Count == 0)
+        {
+            return;
+        }
+
+        var reasons = doomed.ToDictionary(d => d.JobId, d => d.Reason, StringComparer.Ordinal);
+        var changes = (await store.Jobs.GetJobsAsync(reasons.Keys, cancellationToken))
+            .Where(job => job.Status.State == JobState.InQueue && job.Status.Ranks is null)
+            .Select(job => job.Apply(JobTransitions.Fail, now, reasons[job.Id]))
+            .ToList();
         await store.Jobs.TrySaveEachAsync(changes, cancellationToken);
     }
 

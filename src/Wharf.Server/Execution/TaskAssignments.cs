@@ -29,7 +29,8 @@ internal sealed class TaskAssignments(CatalogCache catalog, ExecutionIndex index
         var spec = job.Specification;
         var name = spec.Application?.Name ?? "";
         var version = spec.Application?.Version ?? "";
-        var application = catalog.FindApplication(name, version)
+        var application = spec.Definition
+            ?? catalog.FindApplication(name, version)
             ?? (await catalog.GetAsync(cancellationToken)).FindApplication(name, version);
         if (application is null)
         {

@@ -50,11 +50,14 @@ internal static class ServerPipeline
         app.MapOpenApi().AllowAnonymous();
         HealthApi.Map(app);
         JobsApi.Map(app);
+        GroupsApi.Map(app);
         CatalogApi.Map(app);
         TokensApi.Map(app);
         app.MapExecution();
         CallbacksApi.Map(app);
         ResourceQueueDoor.Map(app);
+        Doors.Tycho.TychoDoor.Map(app);
+        Doors.Icos.IcosDoor.Map(app);
         return app;
     }
 
@@ -87,6 +90,7 @@ internal static class ServerPipeline
         services.AddSingleton(new OidcTokenValidator(options.Oidc));
         services.AddSingleton<JobSubmission>();
         services.AddSingleton<JobCommands>();
+        services.AddSingleton<Groups.GroupService>();
         services.AddExecution(options.Execution, feed);
         services.AddSingleton(CallbackSecret.Load(options));
         services.AddHostedService<CallbackDispatcher>();

@@ -39,6 +39,7 @@ internal sealed class JobSubmission(IWharfStore store, CatalogCache catalog, Tim
             }
 
             errors.AddRange(JobSpecificationValidator.Validate(spec, $"items[{i}]", snapshot, id => peers.GetValueOrDefault(id)));
+            errors.AddRange(GroupOnlyFields(spec, $"items[{i}]"));
         }
 
         if (errors.Count > 0)
@@ -62,9 +63,28 @@ internal sealed class JobSubmission(IWharfStore store, CatalogCache catalog, Tim
         };
     }
 
+    /// <summary>
+    /// Fields that only Wharf sets, when it creates a group's jobs from a manifest (<c>/api/groups</c>, the ICOS and Tycho
+    /// doors): a job sent on its own runs an application from the catalog, under Wharf's own scheduler.
+    /// </summary>
+    private static IEnumerable<ValidationError> GroupOnlyFields(JobSpecification spec, string prefix)
+    {
+        foreach (var (field, set) in new[]
+        {
+            ("definition", spec.Definition is not null), ("group", spec.Group is not null), ("orchestrator", spec.Orchestrator is not null),
+            ("dependsOn", spec.DependsOn is not null),
+        })
+        {
+            if (set)
+            {
+                yield return new($"{prefix}.{field}", "not_allowed", $"{field} is set by Wharf for the jobs of a group; create a group (/api/groups) instead");
+            }
+        }
+    }
+
     private static NewJob NewJob(JobSpecification spec, CatalogSnapshot snapshot)
     {
-        var application = snapshot.FindApplication(spec.Application!.Name!, spec.Application.Version!);
+        var application = spec.Definition ?? snapshot.FindApplication(spec.Application!.Name!, spec.Application.Version!);
         var queue = spec.Queue ?? application?.Queue ?? Queues.Default;
         var status = new JobStatus
         {
