@@ -35,6 +35,7 @@ internal static class WharfCommandLine
             ExplainCommand.Create(env),
             QueueCommand.Create(env),
             NodesCommand.Create(env),
+            GroupCommand.Create(env),
 
             // Catalog and access.
             AppsCommand.Create(env),
