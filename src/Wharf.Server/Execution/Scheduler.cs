@@ -18,32 +18,18 @@ internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, Executi
     /// <summary>A pass also runs this often while jobs wait, so that ages (reservations) count even when nothing else happens.</summary>
     private static readonly TimeSpan IdlePass = TimeSpan.FromSeconds(30);
 
-    /// <summary>How often a pass runs at most while no node exists (see <see cref="UntilNodelessPass"/>).</summary>
-    private static readonly TimeSpan NodelessPassInterval = TimeSpan.FromMilliseconds(500);
-
     private readonly Matchmaker _matchmaker = new(options.Scheduler);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         index.SchedulerWake.Set();
-        var wait = IdlePass;
-        long? lastEmptyPass = null;
         while (!cancellationToken.IsCancellationRequested)
         {
-            await index.SchedulerWake.WaitAsync(wait, time, cancellationToken);
-            wait = IdlePass;
+            await index.SchedulerWake.WaitAsync(IdlePass, time, cancellationToken);
             try
             {
-                if (UntilNodelessPass(lastEmptyPass) is { } rest)
-                {
-                    wait = rest;
-                    continue;
-                }
-
                 var started = time.GetTimestamp();
-                var placed = await PassAsync(cancellationToken);
-                lastEmptyPass = placed == 0 ? started : null;
-                if (placed == 0)
+                if (await PassAsync(cancellationToken) == 0)
                 {
                     // A pass that placed nothing rests as long as it took before the next, so that a stream of new
                     // jobs behind a queue that cannot move costs the scheduler at most half a core. An idle system's
@@ -58,24 +44,6 @@ internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, Executi
                 index.SchedulerWake.Set();
             }
         }
-    }
-
-    /// <summary>
-    /// While no node exists (lost ones aside), no pass can place anything, so a wake — usually a new job — need not run
-    /// one at once: during a burst of submits that would take CPU from the API for nothing. Returns how long to wait
-    /// instead, or null to run the pass now. A pass still runs <see cref="NodelessPassInterval"/> after the last one,
-    /// so new jobs get their waiting reasons (and doomed dependents their failure) within that; a node's arrival
-    /// ends the wait at once, since it wakes the scheduler and then this returns null.
-    /// </summary>
-    private TimeSpan? UntilNodelessPass(long? lastEmptyPass)
-    {
-        if (lastEmptyPass is not { } last || index.Nodes().Any(n => n.Record.State != NodeState.Lost))
-        {
-            return null;
-        }
-
-        var since = time.GetElapsedTime(last);
-        return since < NodelessPassInterval ? NodelessPassInterval - since : null;
     }
 
     /// <summary>

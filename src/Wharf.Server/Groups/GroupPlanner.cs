@@ -92,10 +92,10 @@ internal static partial class GroupPlanner
                 RankDemand = component.Demand ?? (manifest.Kind == GroupKinds.Compose ? ComposeDefaultDemand : null),
                 Annotations = component.Manifests.Count == 0 ? null : Manifests(component),
             };
+            // Siblings are not created yet (#n) or are the group's own members: both are peers this group may use.
             errors.AddRange(JobSpecificationValidator.Validate(spec, field, catalog, id => ItemReferences.IndexOf(id) is not null || group.Members.Any(m => m.JobId == id)
-                    ? new PeerView(id, JobState.InQueue)
-                    : null)
-                .Where(e => !e.Field.EndsWith(".name", StringComparison.Ordinal) || e.Code != "unknown_application"));
+                ? new PeerView(id, JobState.InQueue)
+                : null));
             var queue = definition.Queue ?? Queues.Default;
             var status = new JobStatus { Queue = queue, Reason = $"waiting: queued in '{queue}'" };
             items[component.Name] = jobs.Count;
