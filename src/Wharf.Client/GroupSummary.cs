@@ -16,6 +16,9 @@ public sealed record GroupSummary(
     string Id, string Name, string Kind, string? Description, string Project, string State, string Wanted, long Generation,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<GroupComponentStatus> Components)
 {
+    /// <summary>On create and update: what the manifest held that Wharf does not act on; null when nothing.</summary>
+    public IReadOnlyList<GroupWarning>? Warnings { get; init; }
+
     /// <summary>The aggregate state while jobs are still waiting to start.</summary>
     public const string Starting = "STARTING";
 

@@ -137,6 +137,25 @@ public sealed class GroupSchedulingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACreate_AnswersWithTheManifestsWarnings_NamingFieldAndLine_AndAGetHasNone()
+    {
+        using var response = await _server.User.PostAsJsonAsync("api/groups", new
+        {
+            kind = "compose",
+            manifest = "name: warned\nservices:\n  web:\n    x-wharf: {command: [web, \"${NOT_SET}\"]}\n",
+        });
+        var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var warning = Assert.Single(created.GetProperty("warnings").EnumerateArray().ToList());
+        Assert.Equal("unset_variable", warning.GetProperty("code").GetString());
+        Assert.Contains("web", warning.GetProperty("field").GetString(), StringComparison.Ordinal);
+        Assert.Equal(4, warning.GetProperty("line").GetInt32());
+        using var get = await _server.User.GetAsync($"api/groups/{created.GetProperty("id").GetString()}");
+        Assert.False(JsonDocument.Parse(await get.Content.ReadAsStringAsync()).RootElement.TryGetProperty("warnings", out _));
+    }
+
+    [Fact]
     public async Task ABadManifest_IsRefusedWithEveryFaultNamed_AndCreatesNothing()
     {
         using var response = await _server.User.PostAsJsonAsync("api/groups", new

@@ -82,6 +82,10 @@ internal static class GroupUpCommand
                 await env.Out.FlushAsync(cancellationToken).ConfigureAwait(false);
                 await env.Error.WriteLineAsync($"{(existing is null ? "created" : "updated")} group {group.Name} (generation {group.Generation}) in project {group.Project}")
                     .ConfigureAwait(false);
+                foreach (var warning in group.Warnings ?? [])
+                {
+                    await env.Error.WriteLineAsync($"warning: {warning.Field}: {warning.Message}").ConfigureAwait(false);
+                }
             }
 
             var exit = ExitCodes.Success;

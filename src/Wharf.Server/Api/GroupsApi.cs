@@ -113,8 +113,8 @@ internal static class GroupsApi
     private static IResult Result(GroupOutcome outcome, bool created = false) => outcome switch
     {
         GroupOutcome.Done { Created: true } done when created =>
-            TypedResults.Created($"/api/groups/{done.View.Group.Id}", GroupResponse.Of(done.View)),
-        GroupOutcome.Done done => TypedResults.Ok(GroupResponse.Of(done.View)),
+            TypedResults.Created($"/api/groups/{done.View.Group.Id}", GroupResponse.Of(done)),
+        GroupOutcome.Done done => TypedResults.Ok(GroupResponse.Of(done)),
         GroupOutcome.Invalid invalid => Problem.Validation(invalid.Errors),
         GroupOutcome.NotFound missing => Problem.NotFound($"there is no group '{(missing.Id.Length > 40 ? missing.Id[..40] + "…" : missing.Id)}'",
             [new ValidationError("id", ProblemCodes.NotFound, "no such group")]),

@@ -18,6 +18,19 @@ internal sealed record GroupResponse(
     string Id, string Name, string Kind, string? Description, string Project, string State, string Wanted, long Generation,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<ComponentResponse> Components)
 {
+    /// <summary>
+    /// On create and update: what the manifest held that Wharf read but does not act on (unset variables, keys only a
+    /// container engine uses), each with its field, code and line; absent when there is none.
+    /// </summary>
+    public IReadOnlyList<Manifests.ManifestProblem>? Warnings { get; init; }
+
+    /// <summary>The response for a create or update, with the manifest's warnings.</summary>
+    public static GroupResponse Of(GroupOutcome.Done done)
+    {
+        ArgumentNullException.ThrowIfNull(done);
+        return Of(done.View) with { Warnings = done.Warnings.Count == 0 ? null : done.Warnings };
+    }
+
     /// <summary>The response for <paramref name="view"/>.</summary>
     public static GroupResponse Of(GroupView view)
     {

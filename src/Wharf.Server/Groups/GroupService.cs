@@ -56,7 +56,7 @@ internal sealed class GroupService(IWharfStore store, CatalogCache catalog, Time
         var result = await store.Groups.SaveGroupAsync(group, null, new CreateJobsRequest(owner, plan.Jobs, now, claim), plan.Components, cancellationToken);
         return result switch
         {
-            SaveGroupResult.Saved saved => new GroupOutcome.Done(await ViewAsync(saved.Group, cancellationToken), Created: true),
+            SaveGroupResult.Saved saved => new GroupOutcome.Done(await ViewAsync(saved.Group, cancellationToken), Created: true) { Warnings = manifest.Warnings },
             SaveGroupResult.JobsRefused { Result: CreateJobsResult.Replayed replayed } =>
                 await store.Groups.FindGroupOfJobAsync(replayed.Ids[0], cancellationToken) is { } first
                     ? new GroupOutcome.Done(await ViewAsync(first, cancellationToken))
@@ -137,7 +137,7 @@ internal sealed class GroupService(IWharfStore store, CatalogCache catalog, Time
             {
                 var retired = current.Jobs.Where(j => saved.Group.Members.All(m => m.JobId != j.Id));
                 await TerminateAsync(retired, caller.User, cancellationToken);
-                return new GroupOutcome.Done(await ViewAsync(saved.Group, cancellationToken));
+                return new GroupOutcome.Done(await ViewAsync(saved.Group, cancellationToken)) { Warnings = manifest.Warnings };
             }
 
             if (result is SaveGroupResult.JobsRefused refused)

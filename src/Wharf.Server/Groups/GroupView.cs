@@ -16,8 +16,12 @@ internal sealed record GroupView(JobGroup Group, IReadOnlyList<Job> Jobs, string
 /// <summary>What a group operation came to.</summary>
 internal abstract record GroupOutcome
 {
-    /// <summary>Done; the group as it is now.</summary>
-    public sealed record Done(GroupView View, bool Created = false) : GroupOutcome;
+    /// <summary>Done; the group as it is now, and what its manifest held that Wharf read but does not act on.</summary>
+    public sealed record Done(GroupView View, bool Created = false) : GroupOutcome
+    {
+        /// <summary>The manifest's warnings (create and update only; empty otherwise).</summary>
+        public IReadOnlyList<Manifests.ManifestProblem> Warnings { get; init; } = [];
+    }
 
     /// <summary>The request or manifest is wrong; every problem, each naming its field.</summary>
     public sealed record Invalid(IReadOnlyList<Wharf.Domain.Validation.ValidationError> Errors) : GroupOutcome;
