@@ -80,6 +80,20 @@ internal sealed partial class ExecutionIndex
     private static bool HealthChanged(Job before, Job after) =>
         before.Status.Ranks?.Select(r => r.Health).SequenceEqual(after.Status.Ranks?.Select(r => r.Health) ?? []) == false;
 
+    /// <summary>
+    /// Called under the gate at each pass: once no waiting job has peers or dependencies, the remembered states serve no
+    /// one, so they are dropped rather than kept for every job ever depended on. A later dependent reads its
+    /// dependencies' states again (from the index, or the store for ended ones).
+    /// </summary>
+    private void ForgetDependencyStatesNoOneWaitsFor()
+    {
+        if (_waitingWithPeers == 0 && _dependedOn.Count > 0)
+        {
+            _dependedOn.Clear();
+            _dependencyStates.Clear();
+        }
+    }
+
     /// <summary>Called under the gate for every job applied: remembers the state of jobs that others depend on.</summary>
     private void NoteDependencyState(long id, Job job)
     {

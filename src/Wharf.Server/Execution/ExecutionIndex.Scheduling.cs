@@ -21,6 +21,7 @@ internal sealed partial class ExecutionIndex
     {
         lock (_gate)
         {
+            ForgetDependencyStatesNoOneWaitsFor();
             if (_waiting.Count == 0)
             {
                 _blocked = [];

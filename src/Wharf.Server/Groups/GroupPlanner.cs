@@ -90,7 +90,7 @@ internal static partial class GroupPlanner
                 Group = new GroupMembership(group.Id, component.Name),
                 Orchestrator = manifest.Kind == GroupKinds.Icos ? component.Orchestrator ?? Orchestrators.Any : null,
                 RankDemand = component.Demand ?? (manifest.Kind == GroupKinds.Compose ? ComposeDefaultDemand : null),
-                Annotations = component.Manifests.Count == 0 ? null : Manifests(component),
+                Annotations = manifest.Kind == GroupKinds.Icos ? IcosAnnotations(component) : null,
             };
             // Siblings are not created yet (#n) or are the group's own members: both are peers this group may use.
             errors.AddRange(JobSpecificationValidator.Validate(spec, field, catalog, id => ItemReferences.IndexOf(id) is not null || group.Members.Any(m => m.JobId == id)
@@ -114,9 +114,24 @@ internal static partial class GroupPlanner
     public static string Digest(GroupComponent component) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(component, WharfJson.Options))));
 
-    /// <summary>An ICOS component's manifests, kept with its job for the orchestrator that pulls it (<c>icos.manifest.N</c>).</summary>
-    private static Dictionary<string, string> Manifests(GroupComponent component) =>
-        component.Manifests.Select((text, i) => (Key: $"icos.manifest.{i}", text)).ToDictionary(m => m.Key, m => m.text, StringComparer.Ordinal);
+    /// <summary>The annotation that holds an ICOS component's targets, as the ICOS wire shows them (a JSON list).</summary>
+    public const string IcosTargets = "icos.targets";
+
+    /// <summary>
+    /// What the orchestrator that pulls an ICOS component needs, kept with its job: its manifests (<c>icos.manifest.N</c>)
+    /// and its targets (<see cref="IcosTargets"/>), so that the door never reads the descriptor again.
+    /// </summary>
+    private static Dictionary<string, string> IcosAnnotations(GroupComponent component)
+    {
+        var annotations = component.Manifests.Select((text, i) => (Key: $"icos.manifest.{i}", text)).ToDictionary(m => m.Key, m => m.text, StringComparer.Ordinal);
+        annotations[IcosTargets] = JsonSerializer.Serialize(component.Targets.Select(t => new Dictionary<string, string>
+        {
+            ["cluster_name"] = t.ClusterName ?? "",
+            ["node_name"] = t.NodeName ?? "",
+            ["orchestrator"] = t.Orchestrator ?? "",
+        }));
+        return annotations;
+    }
 
     private static Product? ResolveProduct(string? named, CatalogSnapshot catalog, string field, List<ValidationError> errors)
     {

@@ -49,7 +49,8 @@ internal static class IcosShapes
         ArgumentNullException.ThrowIfNull(job);
         var facts = IcosFacts.Of(job);
         var manifests = facts.ManifestsOf(job);
-        var targets = facts.Targets is { } given && JsonNode.Parse(given) is JsonArray stored ? stored : DescriptorCache.TargetsOf(group, job.Specification.Group?.Component);
+        var targets = (facts.Targets ?? job.Specification.Annotations?.GetValueOrDefault(Groups.GroupPlanner.IcosTargets)) is { } given
+            && JsonNode.Parse(given) is JsonArray stored ? stored : [];
         var first = targets.Count > 0 ? targets[0]?.AsObject() : null;
         var wanted = job.Specification.Orchestrator is "any" or null ? "" : job.Specification.Orchestrator;
         var updated = facts.UpdatedAt ?? (job.Updates.Count > 0 ? job.Updates[^1].Timestamp : job.CreatedAt);
