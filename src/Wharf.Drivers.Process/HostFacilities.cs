@@ -11,7 +11,6 @@ internal sealed record HostFacilities
     private static readonly Lazy<HostFacilities> Detected = new(Detect);
 
     public required string Shell { get; init; }
-    public string? Setsid { get; init; }
     public string? Ip { get; init; }
     public string? Unshare { get; init; }
     public string? Mount { get; init; }
@@ -27,10 +26,9 @@ internal sealed record HostFacilities
         var shell = Find("sh") ?? throw new PlatformNotSupportedException("the process driver needs a POSIX shell (sh) on PATH");
         var linux = OperatingSystem.IsLinux();
         var root = Environment.IsPrivilegedProcess;
-        var setsid = linux ? Find("setsid") : null;
-        if (setsid is null)
+        if (!linux)
         {
-            limitations.Add("stopping a task cannot reach processes that left its process tree: setsid (util-linux) is missing or this is not Linux");
+            limitations.Add("stopping a task cannot reach processes that left its process tree: tasks get sessions of their own on Linux only");
         }
 
         var ip = linux ? Find("ip") : null;
@@ -73,7 +71,6 @@ internal sealed record HostFacilities
         return new HostFacilities
         {
             Shell = shell,
-            Setsid = setsid,
             Ip = ip,
             Unshare = unshare,
             Mount = mount,

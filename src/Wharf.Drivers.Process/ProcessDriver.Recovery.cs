@@ -62,7 +62,7 @@ public sealed partial class ProcessDriver
             }
         }
 
-        var task = new ProcessTask(new TaskHandle(persisted, warnings), null, _host.Setsid is not null) { Network = network };
+        var task = new ProcessTask(new TaskHandle(persisted, warnings), null, SupervisorProcess.OwnsSession) { Network = network };
         task.Forwards.AddRange(forwards);
         if (network is null && alive)
         {

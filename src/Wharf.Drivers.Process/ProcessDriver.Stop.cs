@@ -74,7 +74,7 @@ public sealed partial class ProcessDriver
         }
     }
 
-    /// <summary>Where there are no sessions (no setsid): the leader gets TERM, then .NET kills the tree it can see.</summary>
+    /// <summary>Where there are no sessions (not Linux): the leader gets TERM, then .NET kills the tree it can see.</summary>
     private async Task EndWithoutSessionAsync(ProcessTask task, TimeSpan grace, CancellationToken cancellationToken)
     {
         if (task.Process is not { } process || task.Exit.IsCompleted)
@@ -95,7 +95,7 @@ public sealed partial class ProcessDriver
         catch (TimeoutException)
         {
             task.SignalSent = Libc.SigKill;
-            process.Kill(entireProcessTree: true);
+            process.Kill();
             await task.Exit.WaitAsync(TimeSpan.FromSeconds(10), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -66,7 +65,7 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
             NetworkIsolation = isolate,
             PeerHostnames = isolate,
             EnforcedReadOnlyFiles = _host.CanMount,
-            StopsProcessTree = _host.Setsid is not null,
+            StopsProcessTree = SupervisorProcess.OwnsSession,
             RecoversTasks = OperatingSystem.IsLinux(),
             Limitations = limitations,
         };
@@ -130,12 +129,12 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
 
             File.Delete(TaskLaunch.ExitStatusPath(spec));
             var named = network is { Named: true };
-            var info = TaskLaunch.StartInfo(_host, spec, named ? network!.Name : null, binds, environment);
+            var command = TaskLaunch.Command(_host, spec, named ? network!.Name : null, binds, environment);
             // An unnamed namespace is entered by starting the chain from a thread inside it: no program is run for it.
-            Func<ProcessStartInfo, Task<System.Diagnostics.Process?>> spawn = network is null || named
-                ? i => Task.FromResult(System.Diagnostics.Process.Start(i))
-                : i => _topology!.RunInAsync(network, () => System.Diagnostics.Process.Start(i));
-            var (process, stat) = await TaskLaunch.StartAsync(info, spec, spawn, cancellationToken).ConfigureAwait(false);
+            Func<LaunchCommand, Task<SupervisorProcess>> spawn = network is null || named
+                ? c => Task.FromResult(SupervisorProcess.Start(c))
+                : c => _topology!.RunInAsync(network, () => SupervisorProcess.Start(c));
+            var (process, stat) = await TaskLaunch.StartAsync(command, spec, spawn, cancellationToken).ConfigureAwait(false);
             var state = new TaskHandleState
             {
                 TaskId = $"{spec.JobId}-{spec.Rank}-{Guid.NewGuid():N}"[..^20],
@@ -152,7 +151,7 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
                     ? new Dictionary<string, string> { [UnnamedNamespaceKey] = identity }
                     : new Dictionary<string, string>(),
             };
-            var task = new ProcessTask(new TaskHandle(state, warnings), process, _host.Setsid is not null) { Network = network };
+            var task = new ProcessTask(new TaskHandle(state, warnings), process, SupervisorProcess.OwnsSession) { Network = network };
             task.Forwards.AddRange(forwards);
             task.ReservedPorts.AddRange(reserved);
             Register(task);

@@ -12,7 +12,7 @@ internal sealed class ProcessTask
     private readonly TaskCompletionSource<ExitResult> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _signalSent;
 
-    public ProcessTask(TaskHandle handle, System.Diagnostics.Process? process, bool ownSession)
+    public ProcessTask(TaskHandle handle, SupervisorProcess? process, bool ownSession)
     {
         Handle = handle;
         Process = process;
@@ -21,14 +21,14 @@ internal sealed class ProcessTask
 
     public TaskHandle Handle { get; }
 
-    /// <summary>The leader as .NET started it; null for a task taken back after a restart (not this process's child).</summary>
-    public System.Diagnostics.Process? Process { get; }
+    /// <summary>The leader as this driver started it; null for a task taken back after a restart (not this process's child).</summary>
+    public SupervisorProcess? Process { get; }
 
     public int Pid => Handle.State.ProcessId!.Value;
 
     public long StartTime => Handle.State.ProcessStartTime ?? 0;
 
-    /// <summary>The task leads a session of its own (setsid was there), so stopping it can reach every process in it.</summary>
+    /// <summary>The task leads a session of its own (on Linux), so stopping it can reach every process in it.</summary>
     public bool OwnSession { get; }
 
     public Task<ExitResult> Exit => _exit.Task;
@@ -59,9 +59,11 @@ internal sealed class ProcessTask
     /// <summary>Watches the leader it started until it exits.</summary>
     public async Task WatchChildAsync()
     {
-        await Process!.WaitForExitAsync().ConfigureAwait(false);
-        Ended(ExitResult.FromExitCode(Process.ExitCode));
-        Process.Dispose();
+        // Null when something else reaped the leader (SIGCHLD ignored by whoever started the agent): its supervisor's record tells.
+        var code = await Process!.Exit.ConfigureAwait(false);
+        Ended(code is { } exitCode
+            ? ExitResult.FromExitCode(exitCode)
+            : ReadExit(Handle.State.Spec) ?? ExitResult.Unknown("the task's exit code could not be read"));
     }
 
     /// <summary>

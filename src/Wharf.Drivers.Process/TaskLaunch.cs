@@ -1,16 +1,15 @@
-using System.Diagnostics;
 using System.Globalization;
 using Wharf.Agent.Drivers;
 
 namespace Wharf.Drivers.Process;
 
 /// <summary>
-/// How a task's command is started. The chain, each step exec'ing the next so that the process id stays the same:
-/// <c>setsid</c> (a session and process group of its own, so that a stop reaches the whole tree)
-/// → <c>ip netns exec NAME</c> (a named job namespace: its hosts file, a private mount namespace) or
+/// How a task's command is started. The leader is started in a session and process group of its own (so that a stop
+/// reaches the whole tree; see <see cref="SupervisorProcess"/>), and the chain, each step exec'ing the next so that
+/// the process id stays the same, is <c>ip netns exec NAME</c> (a named job namespace: its hosts file, a private mount namespace) or
 /// <c>unshare --mount</c> (a private mount namespace, for bind mounts elsewhere)
 /// → a small supervisor shell → the command. A job in an unnamed namespace has the chain started from a thread that
-/// is inside the namespace, so it needs no step for it: <c>setsid</c> → the supervisor → the command.
+/// is inside the namespace, so it needs no step for it: the supervisor → the command.
 /// </summary>
 /// <remarks>
 /// The supervisor makes the bind mounts, enters the working folder, checks that the command exists and then answers
@@ -52,15 +51,10 @@ internal static class TaskLaunch
 
     public static string ExitStatusPath(TaskSpec spec) => Path.Combine(spec.LogDirectory, ExitStatusFileName);
 
-    public static ProcessStartInfo StartInfo(
+    public static LaunchCommand Command(
         HostFacilities host, TaskSpec spec, string? networkNamespace, IReadOnlyList<BindMount> binds, IReadOnlyDictionary<string, string> environment)
     {
         var chain = new List<string>();
-        if (host.Setsid is not null)
-        {
-            chain.Add(host.Setsid);
-        }
-
         if (networkNamespace is not null)
         {
             chain.AddRange([host.Ip!, "netns", "exec", networkNamespace]);
@@ -86,26 +80,7 @@ internal static class TaskLaunch
 
         // $(NAME) in the command is filled from the final environment (ports, files, peers), as Kubernetes does.
         chain.AddRange(spec.Command.Select(argument => TaskEnvironment.Expand(argument, environment)));
-        var info = new ProcessStartInfo(chain[0])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetFullPath(spec.WorkingDirectory),
-        };
-        foreach (var argument in chain.Skip(1))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment.Clear();
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        return info;
+        return new LaunchCommand(chain[0], chain[1..], environment, Path.GetFullPath(spec.WorkingDirectory));
     }
 
     /// <summary>
@@ -113,36 +88,36 @@ internal static class TaskLaunch
     /// reason when it never comes. Also returns the leader's <c>/proc</c> entry, read at once: a quick command may have
     /// ended, and its leader been reaped, by the time <c>ready</c> is read.
     /// </summary>
-    public static async Task<(System.Diagnostics.Process Process, ProcStat? Stat)> StartAsync(
-        ProcessStartInfo info, TaskSpec spec, Func<ProcessStartInfo, Task<System.Diagnostics.Process?>> spawn, CancellationToken cancellationToken)
+    public static async Task<(SupervisorProcess Process, ProcStat? Stat)> StartAsync(
+        LaunchCommand command, TaskSpec spec, Func<LaunchCommand, Task<SupervisorProcess>> spawn, CancellationToken cancellationToken)
     {
-        System.Diagnostics.Process process;
+        SupervisorProcess process;
         try
         {
-            process = await spawn(info).ConfigureAwait(false) ?? throw new TaskStartException($"{spec.Command[0]}: the process could not be started");
+            process = await spawn(command).ConfigureAwait(false);
         }
         catch (IOException e)
         {
-            throw new TaskStartException($"{info.FileName} could not be started in the job's network namespace: {e.Message}", e);
+            throw new TaskStartException($"{command.Program} could not be started in the job's network namespace: {e.Message}", e);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new TaskStartException($"{info.FileName} could not be started: {e.Message}", e);
+            throw new TaskStartException($"{command.Program} could not be started: {e.Message}", e);
         }
 
         var stat = ProcStat.Read(process.Id);
-        process.StandardInput.Close();
         string? line;
+        using var output = new StreamReader(process.Output);
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(TimeSpan.FromSeconds(30));
-            line = await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false);
+            line = await output.ReadLineAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            Kill(process);
-            process.Dispose();
+            process.Kill();
+            process.ClosePipes();
             throw cancellationToken.IsCancellationRequested
                 ? new OperationCanceledException(cancellationToken)
                 : new TaskStartException($"{spec.Command[0]}: the task did not get ready to run within 30 seconds");
@@ -150,29 +125,16 @@ internal static class TaskLaunch
 
         if (line == Ready)
         {
-            process.StandardOutput.Dispose();
-            process.StandardError.Dispose();
+            process.ClosePipes();
             return (process, stat);
         }
 
-        // The supervisor (or setsid, ip, unshare before it) failed: what it said on standard error is the reason.
-        var error = await process.StandardError.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        var exitCode = process.ExitCode;
-        process.Dispose();
+        // The supervisor (or ip, unshare before it) failed: what it said on standard error is the reason.
+        using var errorReader = new StreamReader(process.Error);
+        var error = await errorReader.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
+        var exitCode = await process.Exit.ConfigureAwait(false);
+        process.ClosePipes();
         var reason = string.Join("; ", new[] { line, error.Trim() }.Where(s => !string.IsNullOrWhiteSpace(s)));
         throw new TaskStartException(reason.Length > 0 ? reason : $"{spec.Command[0]}: could not be started (exit code {exitCode})");
-    }
-
-    private static void Kill(System.Diagnostics.Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already ended.
-        }
     }
 }

@@ -1,0 +1,85 @@
+using System.Globalization;
+using Wharf.Agent.Drivers;
+using Wharf.Agent.Tests.Support;
+using Wharf.Drivers.Process;
+
+namespace Wharf.Agent.Tests.Drivers;
+
+/// <summary>How the process driver starts a task's leader: a session of its own, a clean signal state, its end learnt.</summary>
+public sealed class ProcessDriverLaunchTests : IAsyncLifetime
+{
+    private readonly TestDirectory _directory = new();
+    private readonly ProcessDriver _driver = new(new ProcessDriverOptions { NetworkIsolation = NetworkIsolationMode.Disabled });
+
+    [Fact]
+    public async Task Leader_LeadsItsOwnSession_AndTheCommandStartsWithNoSignalIgnoredOrBlocked()
+    {
+        // The agent's runtime ignores SIGPIPE; a child that inherited that would not die writing to a closed pipe.
+        var spec = Spec("""
+            read -r _ _ _ _ _ session _ < /proc/self/stat
+            echo "session=$session"
+            grep -E '^(SigIgn|SigBlk):' /proc/self/status
+            """);
+
+        var handle = await _driver.StartAsync(spec, Timeout());
+        var result = await _driver.WaitAsync(handle, Timeout());
+
+        Assert.Equal(0, result.ExitCode);
+        var lines = await File.ReadAllLinesAsync(TaskLogFiles.StdoutPath(spec.LogDirectory));
+        Assert.Contains($"session={handle.State.ProcessId!.Value.ToString(CultureInfo.InvariantCulture)}", lines);
+        // Only the standard signals (1–31) count: glibc keeps two real-time signals of its own (32, 33) to itself.
+        Assert.Equal(0UL, StandardSignals(lines, "SigIgn"));
+        Assert.Equal(0UL, StandardSignals(lines, "SigBlk"));
+    }
+
+    [Fact]
+    public async Task ManyShortTasksAtOnce_EachEndIsReportedWithItsOwnExitCode()
+    {
+        var specs = Enumerable.Range(0, 40).Select(i => Spec($"exit {i}")).ToList();
+
+        var handles = await Task.WhenAll(specs.Select(s => _driver.StartAsync(s, Timeout())));
+        var results = await Task.WhenAll(handles.Select(h => _driver.WaitAsync(h, Timeout())));
+
+        Assert.Equal(Enumerable.Range(0, 40), results.Select(r => r.ExitCode));
+    }
+
+    [Fact]
+    public async Task LeaderKilled_ItsEndIsReportedAsThatSignal()
+    {
+        var spec = Spec("echo started; sleep 30");
+        var handle = await _driver.StartAsync(spec, Timeout());
+
+        System.Diagnostics.Process.GetProcessById(handle.State.ProcessId!.Value).Kill();
+        var result = await _driver.WaitAsync(handle, Timeout());
+
+        Assert.Equal(9, result.Signal);
+        Assert.Equal(128 + 9, result.ExitCode);
+        await _driver.StopAsync(handle, TimeSpan.FromMilliseconds(100), Timeout());
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _driver.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private TaskSpec Spec(string script)
+    {
+        var jobId = "l" + Guid.NewGuid().ToString("N")[..10];
+        return new TaskSpec
+        {
+            JobId = jobId,
+            Command = ["/bin/sh", "-c", script],
+            WorkingDirectory = _directory.Combine(jobId, "work"),
+            LogDirectory = _directory.Combine(jobId, "logs"),
+        };
+    }
+
+    private static ulong StandardSignals(string[] lines, string field) =>
+        ulong.Parse(lines.Single(l => l.StartsWith(field + ":", StringComparison.Ordinal))[(field.Length + 1)..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture)
+        & 0x7FFF_FFFFUL;
+
+    private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token;
+}
