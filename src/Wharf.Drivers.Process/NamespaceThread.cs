@@ -7,20 +7,17 @@ namespace Wharf.Drivers.Process;
 
 /// <summary>
 /// Does work inside a job's network namespace without starting a program for it: one dedicated thread enters the
-/// namespace with setns(2) (or makes a new one with unshare(2)), does the work and returns to its own namespace.
-/// setns and unshare move only the calling thread, which is why this is never done on a pool thread. What the work
-/// creates keeps the namespace it was created in: a socket belongs to it for life, and a process started here (fork
-/// copies the calling thread's namespaces) runs in it.
+/// namespace with setns(2), does the work and returns to its own namespace. setns and unshare(2) move only the calling
+/// thread, which is why this is never done on a pool thread. What the work creates keeps the namespace it was created
+/// in: a socket belongs to it for life, and a process started here (fork copies the calling thread's namespaces) runs
+/// in it. New namespaces are made ahead of time by a second thread and kept in a small pool, so that a launch takes
+/// one instead of waiting while one is made, and entering a namespace never waits behind the making of one.
 /// </summary>
-internal sealed class NamespaceThread : IDisposable
+internal sealed partial class NamespaceThread : IDisposable
 {
     private readonly BlockingCollection<Request> _requests = [];
     private readonly Lock _lock = new();
     private Thread? _thread;
-
-    /// <summary>Makes a new network namespace with its loopback up and returns a handle that keeps it alive.</summary>
-    public Task<SafeFileHandle> CreateAsync() =>
-        Enqueue<SafeFileHandle>(null, () => File.OpenHandle("/proc/thread-self/ns/net"));
 
     /// <summary>Runs <paramref name="work"/> inside the namespace open at <paramref name="ns"/>.</summary>
     public Task<T> RunInAsync<T>(SafeFileHandle ns, Func<T> work) => Enqueue(new Target(null, ns), work);
@@ -34,11 +31,34 @@ internal sealed class NamespaceThread : IDisposable
     /// <summary>A TCP socket of the namespace at a path.</summary>
     public Task<Socket> CreateTcpSocketAsync(string namespacePath) => RunInAsync(namespacePath, NewTcpSocket);
 
-    public void Dispose() => _requests.CompleteAdding();
+    /// <summary>
+    /// Ends the threads once the work queued so far is done, closes the ready namespaces (each goes with its handle)
+    /// and fails the takes still waiting for one.
+    /// </summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _disposed = true;
+            while (_pool.TryDequeue(out var ready))
+            {
+                ready.Handle.Dispose();
+            }
+
+            while (_takers.TryDequeue(out var taker))
+            {
+                taker.TrySetException(new ObjectDisposedException(nameof(NamespaceThread)));
+            }
+        }
+
+        // Wakes the refill thread so that it sees the pool is closed.
+        _refillWanted.Release();
+        _requests.CompleteAdding();
+    }
 
     private static Socket NewTcpSocket() => new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
 
-    private Task<T> Enqueue<T>(Target? target, Func<T> work)
+    private Task<T> Enqueue<T>(Target target, Func<T> work)
     {
         var result = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         var request = new Request(target, () =>
@@ -97,30 +117,12 @@ internal sealed class NamespaceThread : IDisposable
     }
 
     /// <summary>
-    /// Moves this thread into the request's namespace (a new one when it names none). Entered is false, and the request
-    /// failed, when it cannot; moved says whether the thread has left its own namespace all the same.
+    /// Moves this thread into the request's namespace. Entered is false, and the request failed, when it cannot; moved
+    /// says whether the thread has left its own namespace all the same.
     /// </summary>
     private static (bool Entered, bool Moved) Enter(Request request)
     {
-        if (request.Target is not { } target)
-        {
-            if (Libc.Unshare(Libc.CloneNewNet) != 0)
-            {
-                request.Fail(new IOException($"a network namespace cannot be created (unshare: errno {Marshal.GetLastPInvokeError()})"));
-                return (false, false);
-            }
-
-            var errno = Libc.BringLoopbackUp();
-            if (errno != 0)
-            {
-                // The new namespace dies when the thread returns home: nothing else refers to it.
-                request.Fail(new IOException($"the loopback of a new network namespace cannot be brought up (errno {errno})"));
-                return (false, true);
-            }
-
-            return (true, true);
-        }
-
+        var target = request.Target;
         if (target.Handle is { } handle)
         {
             var added = false;
@@ -173,5 +175,5 @@ internal sealed class NamespaceThread : IDisposable
 
     private sealed record Target(string? Path, SafeFileHandle? Handle);
 
-    private sealed record Request(Target? Target, Action Work, Action<Exception> Fail);
+    private sealed record Request(Target Target, Action Work, Action<Exception> Fail);
 }

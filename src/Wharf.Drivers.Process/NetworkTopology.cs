@@ -37,8 +37,7 @@ internal sealed partial class NetworkTopology(string ip, NamespaceThread threads
                 }
                 else
                 {
-                    network.Handle = await threads.CreateAsync().ConfigureAwait(false);
-                    network.Identity = NamespaceIdentity.Of(network.Handle);
+                    (network.Handle, network.Identity) = await threads.CreateAsync().ConfigureAwait(false);
                 }
 
                 _networks[spec.JobId] = network;
@@ -188,7 +187,7 @@ internal sealed partial class NetworkTopology(string ip, NamespaceThread threads
 
         network.PeerForwards.Clear();
         // Whatever still runs in the namespace belongs to the job (a process that left its rank's session): end it.
-        var members = network.Identity is { } identity ? NamespaceIdentity.Members(identity) : [];
+        var members = network.Identity is { } identity ? ProcStat.InNetworkNamespace(identity) : [];
         if (network.Identity is null && network.Named)
         {
             var (_, pids, _) = await SystemCommand.TryRunAsync(ip, ["netns", "pids", network.Name], cancellationToken).ConfigureAwait(false);

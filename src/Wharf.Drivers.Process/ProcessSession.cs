@@ -16,7 +16,9 @@ internal static class ProcessSession
     /// </summary>
     public static List<int> Members(int sessionId, long leaderStartTime)
     {
-        var members = ProcStat.All().Where(s => s.Session == sessionId && !s.IsDead).ToList();
+        // No shortcut through kill(-sessionId, 0): ESRCH says only that the leader's process group is empty (members
+        // may have moved to other groups of the session), and success may come from zombies no one has reaped yet.
+        var members = ProcStat.InSession(sessionId).Where(s => !s.IsDead).ToList();
         if (members.Any(s => s.ProcessId == sessionId && s.StartTime != leaderStartTime))
         {
             return [];

@@ -139,7 +139,7 @@ public sealed class ProcessDriverNetworkTests(ITestOutputHelper output) : IAsync
         Assert.Equal(identity, NamespaceIdentity.Of(second.State.ProcessId!.Value));
 
         await _driver.StopAsync(second, TimeSpan.FromSeconds(2), Timeout());
-        Assert.Empty(NamespaceIdentity.Members(identity));
+        Assert.Empty(ProcStat.InNetworkNamespace(identity));
         Assert.False(File.Exists($"/run/netns/{JobNetwork.NameFor(null, jobId)}"));
     }
 
