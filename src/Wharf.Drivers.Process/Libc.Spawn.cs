@@ -111,6 +111,9 @@ internal static partial class Libc
         }
     }
 
+    /// <summary>Whether <paramref name="path"/> is a regular file that this process may execute (access(2) with X_OK).</summary>
+    public static bool IsExecutableFile(string path) => File.Exists(path) && Access(path, 1) == 0;
+
     /// <summary>epoll_create1(2), closed on exec.</summary>
     [LibraryImport("libc", EntryPoint = "epoll_create1", SetLastError = true)]
     public static partial int EpollCreate(int flags);
@@ -229,6 +232,9 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
     private static partial long Syscall(long number, long first, long second);
+
+    [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Access(string path, int mode);
 
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     private static partial int WaitPid(int pid, out int status, int options);

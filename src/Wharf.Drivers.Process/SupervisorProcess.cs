@@ -71,6 +71,16 @@ internal sealed class SupervisorProcess
 
     private static SupervisorProcess StartSession(LaunchCommand command)
     {
+        if (command.LogFiles is { } files)
+        {
+            // Nothing to read before the task runs: what the supervisor might say goes to the task's own logs.
+            using var output = File.OpenHandle(files.Output, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            using var error = File.OpenHandle(files.Error, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+            var leader = Libc.SpawnSessionLeader(
+                command.Program, command.Arguments, command.Environment, command.WorkingDirectory, (int)output.DangerousGetHandle(), (int)error.DangerousGetHandle());
+            return new SupervisorProcess(leader, Stream.Null, Stream.Null, ChildReaper.Shared.WaitAsync(leader), null);
+        }
+
         var (outputRead, outputWrite) = Libc.Pipe();
         var (errorRead, errorWrite) = (-1, -1);
         try

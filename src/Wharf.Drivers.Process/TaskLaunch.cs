@@ -13,7 +13,9 @@ namespace Wharf.Drivers.Process;
 /// </summary>
 /// <remarks>
 /// The supervisor makes the bind mounts, enters the working folder, checks that the command exists and then answers
-/// <c>ready</c> on the pipe the driver reads, so that failures to start are reported as such. It sends the task's output
+/// <c>ready</c> on the pipe the driver reads, so that failures to start are reported as such. Where nothing of that
+/// can fail (no mounts, no <c>ip</c>, a command the driver itself finds), it is not asked to answer, and the task
+/// counts as started once the supervisor runs: one wait for a shell to start fewer per task. It sends the task's output
 /// straight to the log files (never through the agent, so a task outlives an agent restart without losing output or
 /// dying of a broken pipe), runs the command in the foreground and writes its exit code to a file, which is how a
 /// restarted agent learns how a task ended while it was away (the driver deletes the file before the start, and
@@ -28,7 +30,7 @@ internal static class TaskLaunch
 
     private const string Supervisor = """
         trap : TERM INT HUP
-        w=$1; o=$2; e=$3; s=$4; m=$5; n=$6; shift 6
+        w=$1; o=$2; e=$3; s=$4; m=$5; n=$6; r=$7; shift 7
         while [ "$n" -gt 0 ]; do
           "$m" --bind "$1" "$2" || { echo "cannot mount $1 at $2" >&2; exit 125; }
           if [ "$3" = ro ]; then
@@ -41,7 +43,7 @@ internal static class TaskLaunch
           */*) [ -f "$1" ] && [ -x "$1" ] || { echo "command not found or not executable: $1" >&2; exit 127; } ;;
           *) command -v "$1" >/dev/null 2>&1 || { echo "command not found: $1" >&2; exit 127; } ;;
         esac
-        echo ready
+        if [ "$r" = 1 ]; then echo ready; fi
         exec </dev/null >>"$o" 2>>"$e"
         "$@"
         c=$?
@@ -54,6 +56,10 @@ internal static class TaskLaunch
     public static LaunchCommand Command(
         HostFacilities host, TaskSpec spec, string? networkNamespace, IReadOnlyList<BindMount> binds, IReadOnlyDictionary<string, string> environment)
     {
+        // What the supervisor checks before its ready can be checked here when nothing else can fail (no ip, no
+        // mounts) and the command is certainly found; then the start is known once the supervisor runs.
+        var handshake = networkNamespace is not null || binds.Count > 0 || !SupervisorProcess.OwnsSession
+            || !IsCertainlyFound(spec.Command[0], Path.GetFullPath(spec.WorkingDirectory), environment);
         var chain = new List<string>();
         if (networkNamespace is not null)
         {
@@ -72,6 +78,7 @@ internal static class TaskLaunch
             Path.GetFullPath(ExitStatusPath(spec)),
             host.Mount ?? "mount",
             binds.Count.ToString(CultureInfo.InvariantCulture),
+            handshake ? "1" : "0",
         ]);
         foreach (var bind in binds)
         {
@@ -80,7 +87,10 @@ internal static class TaskLaunch
 
         // $(NAME) in the command is filled from the final environment (ports, files, peers), as Kubernetes does.
         chain.AddRange(spec.Command.Select(argument => TaskEnvironment.Expand(argument, environment)));
-        return new LaunchCommand(chain[0], chain[1..], environment, Path.GetFullPath(spec.WorkingDirectory));
+        return new LaunchCommand(chain[0], chain[1..], environment, Path.GetFullPath(spec.WorkingDirectory))
+        {
+            LogFiles = handshake ? null : (TaskLogFiles.StdoutPath(Path.GetFullPath(spec.LogDirectory)), TaskLogFiles.StderrPath(Path.GetFullPath(spec.LogDirectory))),
+        };
     }
 
     /// <summary>
@@ -106,6 +116,11 @@ internal static class TaskLaunch
         }
 
         var stat = ProcStat.Read(process.Id);
+        if (command.LogFiles is not null)
+        {
+            return (process, stat);
+        }
+
         string? line;
         using var output = new StreamReader(process.Output);
         try
@@ -136,5 +151,21 @@ internal static class TaskLaunch
         process.ClosePipes();
         var reason = string.Join("; ", new[] { line, error.Trim() }.Where(s => !string.IsNullOrWhiteSpace(s)));
         throw new TaskStartException(reason.Length > 0 ? reason : $"{spec.Command[0]}: could not be started (exit code {exitCode})");
+    }
+
+    /// <summary>
+    /// Whether the supervisor's check will find <paramref name="program"/>: a path (relative to the working folder) to
+    /// an executable file, or a name found so on the task's <c>PATH</c>. False when unsure (a shell builtin, say):
+    /// the supervisor then decides and answers.
+    /// </summary>
+    private static bool IsCertainlyFound(string program, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        if (program.Contains('/', StringComparison.Ordinal))
+        {
+            return Libc.IsExecutableFile(Path.Combine(workingDirectory, program));
+        }
+
+        var path = environment.TryGetValue("PATH", out var value) ? value : "";
+        return path.Split(':').Any(folder => Libc.IsExecutableFile(Path.Combine(workingDirectory, folder, program)));
     }
 }

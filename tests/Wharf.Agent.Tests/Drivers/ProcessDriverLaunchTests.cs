@@ -6,6 +6,7 @@ using Wharf.Drivers.Process;
 namespace Wharf.Agent.Tests.Drivers;
 
 /// <summary>How the process driver starts a task's leader: a session of its own, a clean signal state, its end learnt.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ProcessDriverLaunchTests : IAsyncLifetime
 {
     private readonly TestDirectory _directory = new();
@@ -55,6 +56,35 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
         Assert.Equal(9, result.Signal);
         Assert.Equal(128 + 9, result.ExitCode);
         await _driver.StopAsync(handle, TimeSpan.FromMilliseconds(100), Timeout());
+    }
+
+    [Fact]
+    public async Task CommandRelativeToWorkingFolder_Runs()
+    {
+        var spec = Spec("") with { Command = ["./run.sh", "one"] };
+        Directory.CreateDirectory(spec.WorkingDirectory);
+        var script = Path.Combine(spec.WorkingDirectory, "run.sh");
+        await File.WriteAllTextAsync(script, "#!/bin/sh\necho \"ran $1\"\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var handle = await _driver.StartAsync(spec, Timeout());
+        var result = await _driver.WaitAsync(handle, Timeout());
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["ran one"], await File.ReadAllLinesAsync(TaskLogFiles.StdoutPath(spec.LogDirectory)));
+    }
+
+    [Fact]
+    public async Task ShellBuiltinNotOnPath_IsStillRun()
+    {
+        // No program is called "type": the driver cannot find it, so the supervisor checks and answers.
+        var spec = Spec("") with { Command = ["type", "type"] };
+
+        var handle = await _driver.StartAsync(spec, Timeout());
+        var result = await _driver.WaitAsync(handle, Timeout());
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("builtin", await File.ReadAllTextAsync(TaskLogFiles.StdoutPath(spec.LogDirectory)), StringComparison.Ordinal);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
