@@ -148,12 +148,18 @@ internal sealed partial class TaskRunner
     /// <summary>Follows the task's logs until it exits; returns how it ended and how long it ran.</summary>
     private async Task<(ExitResult Exit, TimeSpan Ran)> WatchAsync(TaskHandle handle)
     {
-        var follower = Task.Run(() => FollowLogsAsync(handle));
-        using var watching = CancellationTokenSource.CreateLinkedTokenSource(_context.Detaching);
-        var monitor = Task.Run(() => MonitorHealthAsync(handle, watching.Token));
+        // Started here, not queued to the thread pool: the follower reads what is there and then awaits. A rank
+        // without a health check gets no monitor at all.
+        var follower = FollowLogsAsync(handle);
+        using var watching = Assignment.HealthCheck is null ? null : CancellationTokenSource.CreateLinkedTokenSource(_context.Detaching);
+        var monitor = watching is null ? Task.CompletedTask : Task.Run(() => MonitorHealthAsync(handle, watching.Token));
         var exit = await _driver.WaitAsync(handle, _context.Detaching).ConfigureAwait(false);
-        await watching.CancelAsync().ConfigureAwait(false);
-        await monitor.ConfigureAwait(false);
+        if (watching is not null)
+        {
+            await watching.CancelAsync().ConfigureAwait(false);
+            await monitor.ConfigureAwait(false);
+        }
+
         var ran = _context.Time.GetUtcNow() - handle.State.StartedAt;
         try
         {

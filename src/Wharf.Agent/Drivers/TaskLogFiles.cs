@@ -93,6 +93,7 @@ public static class TaskLogFiles
         private FileStream? _file;
         // Bytes of the stream moved to older files before this file's first byte: a line's offset is _rotated + its position.
         private long _rotated;
+        private bool _rotatedKnown;
         private long _position;
         private long _pendingOffset;
 
@@ -115,9 +116,20 @@ public static class TaskLogFiles
                 {
                     return lines;
                 }
+            }
+
+            if (!_rotatedKnown)
+            {
+                // Looked up once there is something to read: most ranks never write to one of their streams (or
+                // to either), and then the file of rotated bytes, which rarely exists, is not even looked for.
+                if (_file.Length == 0)
+                {
+                    return lines;
+                }
 
                 _rotated = ReadRotatedBytes();
                 _pendingOffset = _rotated;
+                _rotatedKnown = true;
             }
 
             if (_file.Length < _position)
@@ -220,7 +232,9 @@ public static class TaskLogFiles
         {
             try
             {
-                return long.TryParse(File.ReadAllText(RotatedBytesPath), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
+                // Looked for first: an exception for the usual answer (no such file) costs far more than a stat.
+                return File.Exists(RotatedBytesPath)
+                    && long.TryParse(File.ReadAllText(RotatedBytesPath), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
             }
             catch (FileNotFoundException)
             {

@@ -47,6 +47,32 @@ public sealed class TaskLogFilesTests : IDisposable
     }
 
     [Fact]
+    public async Task Follow_OfAnEmptyFile_ReadsTheRotatedBytesOnlyOnceLinesCome_AndGoesOnAtThatOffset()
+    {
+        // The file is empty when the reader opens it; the count of rotated bytes is recorded afterwards (another
+        // reader rotated meanwhile), and the first line written then is at that offset.
+        var ended = new TaskCompletionSource();
+        var stdout = TaskLogFiles.StdoutPath(_directory.Path);
+        await File.WriteAllTextAsync(stdout, "");
+        var lines = new List<TaskLogLine>();
+        var following = Task.Run(async () =>
+        {
+            await foreach (var line in TaskLogFiles.FollowAsync(_directory.Path, ended.Task, TimeSpan.FromMilliseconds(10), CancellationToken.None))
+            {
+                lines.Add(line);
+            }
+        });
+
+        await Task.Delay(100);
+        await File.WriteAllTextAsync(stdout + TaskLogFiles.RotatedBytesSuffix, "20");
+        await File.AppendAllTextAsync(stdout, "e\nf\n");
+        ended.SetResult();
+        await following.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal([("e", 20L), ("f", 22L)], lines.Select(l => (l.Text, l.Offset)));
+    }
+
+    [Fact]
     public async Task Follow_PastTheLimit_RotatesByCopyAndTruncate_KeepingOneOlderFile_AndOffsetsGoOn()
     {
         var stdout = TaskLogFiles.StdoutPath(_directory.Path);
