@@ -23,7 +23,7 @@ internal sealed class SqliteDatabase : SqlDatabase
     private readonly SemaphoreSlim _writeGate;
     private volatile bool _fileReady;
 
-    public SqliteDatabase(string databasePath, IReadOnlyList<SchemaMigration> migrations)
+    public SqliteDatabase(string databasePath, IReadOnlyList<SchemaMigration> migrations, int checkpointFrames = WalCheckpointer.DefaultThresholdFrames)
         : base(migrations)
     {
         _path = Path.GetFullPath(databasePath);
@@ -36,7 +36,11 @@ internal sealed class SqliteDatabase : SqlDatabase
             DefaultTimeout = BusyTimeoutMilliseconds / 1000,
         }.ToString();
         _writeGate = WriteGates.GetOrAdd(_path, _ => new SemaphoreSlim(1, 1));
+        Checkpoints = new WalCheckpointer(OpenConnectionAsync, checkpointFrames);
     }
+
+    /// <summary>Checkpoints the write-ahead log beside the writers rather than inside a commit.</summary>
+    internal WalCheckpointer Checkpoints { get; }
 
     public override string Engine => "sqlite";
 
@@ -66,11 +70,11 @@ internal sealed class SqliteDatabase : SqlDatabase
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 1555 or 2067 };
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
+        await Checkpoints.DisposeAsync().ConfigureAwait(false);
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
-        return ValueTask.CompletedTask;
     }
 
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -98,6 +102,7 @@ internal sealed class SqliteDatabase : SqlDatabase
                 _fileReady = true;
             }
 
+            Checkpoints.Attach(connection);
             return connection;
         }
         catch

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.InteropServices;
+using Microsoft.Data.Sqlite;
+
+namespace Wharf.Storage.Sqlite;
+
+/// <summary>
+/// Checkpoints a SQLite file's write-ahead log on a task of its own. SQLite's automatic checkpoint runs inside the
+/// commit that takes the log past 1,000 pages: that commit, and every creation batched behind it, then waits while
+/// the log is copied into the database file and both are fsynced (two fsyncs, 20–140 ms together on a busy VM).
+/// Instead, each connection's WAL hook (which replaces the automatic checkpoint) only signals this checkpointer, which
+/// runs the same PASSIVE checkpoint at the same log size while writers carry on. What a commit promises is unchanged:
+/// with <c>synchronous = NORMAL</c> it is in the log, and the log is fsynced by the next checkpoint, as before. (The
+/// first commit after a complete checkpoint still syncs the restarted log's header itself: SQLite does that in the writer.)
+/// </summary>
+internal sealed class WalCheckpointer : IAsyncDisposable
+{
+    /// <summary>SQLite's own automatic checkpoint size, in pages (log frames).</summary>
+    public const int DefaultThresholdFrames = 1000;
+
+    /// <summary>
+    /// Should this checkpointer fall this many thresholds behind (it failed, or a long read kept it from finishing),
+    /// the committing connection checkpoints itself, as SQLite would have, so the log stays bounded.
+    /// </summary>
+    private const int FallbackFactor = 8;
+
+    private static readonly ConcurrentDictionary<nint, WalCheckpointer> Registered = new();
+    private static readonly WalHook Hook = OnCommitted;
+    private static readonly nint HookPointer = Marshal.GetFunctionPointerForDelegate(Hook);
+    private static long _nextId;
+    private static volatile bool _hookMissing;
+
+    private readonly nint _id = (nint)Interlocked.Increment(ref _nextId);
+    private readonly Func<CancellationToken, Task<DbConnection>> _open;
+    private readonly int _thresholdFrames;
+    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _signalled;
+    private int _latestFrames;
+    private int _checkpointedFrames;
+    private int _completed;
+    private int _disposed;
+
+    /// <param name="open">Opens a connection to the file (its WAL hook attached, which is harmless here).</param>
+    /// <param name="thresholdFrames">How many log frames not yet copied to the file start a checkpoint.</param>
+    public WalCheckpointer(Func<CancellationToken, Task<DbConnection>> open, int thresholdFrames = DefaultThresholdFrames)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(thresholdFrames);
+        _open = open;
+        _thresholdFrames = thresholdFrames;
+        Registered[_id] = this;
+        _loop = Task.Run(RunAsync);
+    }
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int WalHook(nint context, nint database, nint schema, int frames);
+
+    /// <summary>How many checkpoints this checkpointer has completed.</summary>
+    public int Completed => Volatile.Read(ref _completed);
+
+    /// <summary>Makes commits on <paramref name="connection"/> report to this checkpointer instead of checkpointing themselves.</summary>
+    public void Attach(SqliteConnection connection)
+    {
+        if (_hookMissing || connection.Handle is not { } handle)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = SetWalHook(handle.DangerousGetHandle(), HookPointer, _id);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // Another native SQLite than the bundled one: its commits keep checkpointing themselves, as before.
+            _hookMissing = true;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        Registered.TryRemove(_id, out _);
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        _stop.Dispose();
+        _signal.Dispose();
+    }
+
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_wal_hook")]
+    private static extern nint SetWalHook(nint database, nint hook, nint context);
+
+    [DllImport("e_sqlite3", EntryPoint = "sqlite3_wal_checkpoint")]
+    private static extern int CheckpointNow(nint database, nint schema);
+
+    /// <summary>Called by SQLite on the committing thread, after the commit, with the log's size in frames.</summary>
+    private static int OnCommitted(nint context, nint database, nint schema, int frames)
+    {
+        try
+        {
+            // A connection that outlived its checkpointer checkpoints itself, at SQLite's own threshold.
+            if (Registered.TryGetValue(context, out var checkpointer) ? checkpointer.Note(frames) : frames >= DefaultThresholdFrames)
+            {
+                _ = CheckpointNow(database, schema);
+            }
+        }
+        catch (Exception)
+        {
+            // Nothing may unwind into SQLite; the next commit reports again.
+        }
+
+        return 0;
+    }
+
+    /// <summary>Signals the loop when the log has grown a threshold past the last checkpoint; true when the committer must checkpoint itself.</summary>
+    private bool Note(int frames)
+    {
+        Volatile.Write(ref _latestFrames, frames);
+        var behind = Behind(frames);
+        if (behind < _thresholdFrames)
+        {
+            return false;
+        }
+
+        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        {
+            _signal.Release();
+        }
+
+        return behind >= _thresholdFrames * FallbackFactor;
+    }
+
+    /// <summary>Frames in the log not yet copied to the file; fewer frames than were checkpointed means the log restarted.</summary>
+    private int Behind(int frames)
+    {
+        var done = Volatile.Read(ref _checkpointedFrames);
+        return frames >= done ? frames - done : frames;
+    }
+
+    private async Task RunAsync()
+    {
+        var token = _stop.Token;
+        try
+        {
+            while (true)
+            {
+                await _signal.WaitAsync(token).ConfigureAwait(false);
+                Volatile.Write(ref _signalled, 0);
+                if (Behind(Volatile.Read(ref _latestFrames)) < _thresholdFrames)
+                {
+                    // Commits made while the last checkpoint ran asked for this one; it covered them.
+                    continue;
+                }
+
+                try
+                {
+                    await CheckpointAsync(token).ConfigureAwait(false);
+                }
+                catch (DbException)
+                {
+                    // The next commit past the threshold asks again; meanwhile the fallback in Note bounds the log.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+
+        // PASSIVE, as SQLite's automatic checkpoint: copies what no reader still needs, never waits for a lock.
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            Volatile.Write(ref _checkpointedFrames, Math.Max(0, reader.GetInt32(2)));
+        }
+
+        Interlocked.Increment(ref _completed);
+    }
+}
