@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Wharf.Domain.Serialization;
 using Wharf.Server.Problems;
@@ -18,6 +19,8 @@ internal static class RequestBody
     /// </summary>
     public const long DrainAllowance = 4 * 1024 * 1024;
 
+    private const int ChunkBytes = 81920;
+
     /// <summary>The raw body, or a 413/400 problem.</summary>
     public static async Task<(byte[]? Body, ProblemResult? Problem)> ReadAsync(HttpContext http, long limit, CancellationToken cancellationToken)
     {
@@ -29,7 +32,9 @@ internal static class RequestBody
         }
 
         using var buffer = new MemoryStream(request.ContentLength is { } length and > 0 ? (int)length : 4096);
-        var chunk = new byte[81920];
+
+        // Pooled: a fresh, zeroed 80 KiB array for every request, however small its body, showed in profiles of single submits.
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
         try
         {
             int read;
@@ -52,6 +57,10 @@ internal static class RequestBody
         catch (BadHttpRequestException)
         {
             return (null, Problem.BadRequest("the request body could not be read"));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return (buffer.ToArray(), null);
