@@ -5,8 +5,10 @@ namespace Wharf.Cli.Commands;
 
 /// <summary>
 /// Waits for a group to settle (<c>wharf group up --wait</c>): reads it every <see cref="Interval"/> and writes a line
-/// whenever its aggregate state or a component's state, health or reason changes, until the group is RUNNING,
-/// COMPLETED, DEGRADED or STOPPED. Groups have no follow stream, so this polls.
+/// whenever its aggregate state or a component's state, health or reason changes, until the group is COMPLETED,
+/// DEGRADED or STOPPED, or RUNNING in two reads in a row: a component whose command fails as soon as it starts is
+/// RUNNING for a few milliseconds first, and one more read lets its failure show. Groups have no follow stream, so
+/// this polls.
 /// </summary>
 internal sealed class GroupWait(WharfClient client, TextWriter progress, TimeProvider time)
 {
@@ -16,6 +18,7 @@ internal sealed class GroupWait(WharfClient client, TextWriter progress, TimePro
     private readonly long _started = time.GetTimestamp();
     private readonly Dictionary<string, string> _seen = new(StringComparer.Ordinal);
     private string? _state;
+    private bool _runningBefore;
 
     /// <summary>True for the states <c>--wait</c> stops at.</summary>
     public static bool IsSettled(string state) =>
@@ -31,11 +34,12 @@ internal sealed class GroupWait(WharfClient client, TextWriter progress, TimePro
         {
             var group = await client.GetGroupAsync(id, cancellationToken).ConfigureAwait(false);
             await ReportAsync(group).ConfigureAwait(false);
-            if (IsSettled(group.State))
+            if (IsSettled(group.State) && (group.State != GroupSummary.Running || _runningBefore))
             {
                 return group;
             }
 
+            _runningBefore = group.State == GroupSummary.Running;
             await Task.Delay(Interval, time, cancellationToken).ConfigureAwait(false);
         }
     }
