@@ -56,7 +56,7 @@ internal static partial class Libc
         }
         finally
         {
-            ProcClose(fd);
+            Close(fd);
         }
     }
 
@@ -79,9 +79,6 @@ internal static partial class Libc
         }
     }
 
-    /// <summary>Closes a descriptor opened by <see cref="OpenProcDirectory"/>.</summary>
-    public static void CloseProcDirectory(int fd) => ProcClose(fd);
-
     // openat is variadic (the mode); passing it always keeps the call well formed on every ABI.
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
     private static unsafe partial int ProcOpenAt(int directory, byte* path, int flags, int mode);
@@ -94,7 +91,4 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "getdents64", SetLastError = true)]
     private static unsafe partial nint ProcListEntries(int fd, byte* buffer, nuint count);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int ProcClose(int fd);
 }

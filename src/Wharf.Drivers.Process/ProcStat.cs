@@ -220,7 +220,7 @@ internal readonly record struct ProcStat(int ProcessId, char State, int ProcessG
         finally
         {
             ArrayPool<byte>.Shared.Return(entries);
-            Libc.CloseProcDirectory(proc);
+            Libc.CloseDescriptor(proc);
         }
     }
 
