@@ -47,7 +47,7 @@ internal static class GroupsApi
 
         if (!Identifiers.TryReadIdempotencyKey(http.Request, out var key))
         {
-            return Problem.Validation(Identifiers.IdempotencyHeader, "invalid_value", "send at most one Idempotency-Key of 1–255 visible ASCII characters");
+            return Identifiers.InvalidIdempotencyKey();
         }
 
         var (request, manifest, problem) = await ReadAsync(http, options, ct);

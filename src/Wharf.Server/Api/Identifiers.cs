@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Wharf.Server.Problems;
 
 namespace Wharf.Server.Api;
 
@@ -25,6 +26,10 @@ internal static partial class Identifiers
         key = keys.Count == 1 ? keys[0] : null;
         return keys.Count == 0 || (keys.Count == 1 && IsIdempotencyKey(keys[0]));
     }
+
+    /// <summary>The problem for a request whose <c>Idempotency-Key</c> <see cref="TryReadIdempotencyKey"/> refused.</summary>
+    public static ProblemResult InvalidIdempotencyKey() =>
+        Problem.Validation(IdempotencyHeader, "invalid_value", "send at most one Idempotency-Key of 1–255 visible ASCII characters");
 
     [GeneratedRegex("^[0-9]{1,19}$")]
     private static partial Regex JobId();

@@ -70,7 +70,7 @@ internal static class JobsApi
 
         if (!Identifiers.TryReadIdempotencyKey(http.Request, out var key))
         {
-            return Problem.Validation(Identifiers.IdempotencyHeader, "invalid_value", "send at most one Idempotency-Key of 1–255 visible ASCII characters");
+            return Identifiers.InvalidIdempotencyKey();
         }
 
         var (request, body, problem) = await RequestBody.ReadJsonAsync<BulkRequest<JobSpecification>>(http, options.MaxRequestBodyBytes, ct);

@@ -61,7 +61,7 @@ internal static partial class IcosDoor
 
         if (!Identifiers.TryReadIdempotencyKey(http.Request, out var key))
         {
-            return Problem.Validation(Identifiers.IdempotencyHeader, "invalid_value", "send at most one Idempotency-Key of 1–255 visible ASCII characters");
+            return Identifiers.InvalidIdempotencyKey();
         }
 
         var (body, problem) = await RequestBody.ReadAsync(http, options.MaxRequestBodyBytes, ct);
