@@ -11,6 +11,12 @@ internal sealed record HostFacilities
     private static readonly Lazy<HostFacilities> Detected = new(Detect);
 
     public required string Shell { get; init; }
+
+    /// <summary>
+    /// <c>wharf-task</c> beside this assembly (built from <c>native/wharf-task.c</c> where the machine has a C
+    /// compiler), the supervisor of tasks that need no <c>ready</c>; null where it is missing: the shell supervises.
+    /// </summary>
+    public string? TaskSupervisor { get; init; }
     public string? Ip { get; init; }
     public string? Unshare { get; init; }
     public string? Mount { get; init; }
@@ -68,9 +74,11 @@ internal sealed record HostFacilities
             limitations.Add("read-only files are protected by file permissions only: read-only mounts need root on Linux");
         }
 
+        var supervisor = Path.Combine(AppContext.BaseDirectory, "wharf-task");
         return new HostFacilities
         {
             Shell = shell,
+            TaskSupervisor = linux && File.Exists(supervisor) && IsExecutable(supervisor) ? supervisor : null,
             Ip = ip,
             Unshare = unshare,
             Mount = mount,

@@ -36,11 +36,17 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
     }
 
     /// <summary>A process driver with the given settings; finds what the machine allows (once per process).</summary>
-    public ProcessDriver(ProcessDriverOptions options)
+    public ProcessDriver(ProcessDriverOptions options) : this(options, HostFacilities.Current)
+    {
+    }
+
+    /// <summary>A process driver on the given facilities (tests take some away to run the fallbacks).</summary>
+    internal ProcessDriver(ProcessDriverOptions options, HostFacilities host)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(host);
         _options = options;
-        _host = HostFacilities.Current;
+        _host = host;
         _portAddress = IPAddress.Parse(options.PortAddress);
         var isolate = options.NetworkIsolation switch
         {

@@ -87,6 +87,54 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
         Assert.Contains("builtin", await File.ReadAllTextAsync(TaskLogFiles.StdoutPath(spec.LogDirectory)), StringComparison.Ordinal);
     }
 
+    [TaskSupervisorFact]
+    public async Task FoundCommand_IsSupervisedByWharfTask_WhichRecordsTheExitCode()
+    {
+        var spec = Spec("sleep 0.3; exit 5");
+
+        var handle = await _driver.StartAsync(spec, Timeout());
+        var leader = new FileInfo($"/proc/{handle.State.ProcessId}/exe").LinkTarget;
+        var result = await _driver.WaitAsync(handle, Timeout());
+
+        Assert.Equal("wharf-task", Path.GetFileName(leader));
+        Assert.Equal(5, result.ExitCode);
+        Assert.Equal("5", (await File.ReadAllTextAsync(Path.Combine(spec.LogDirectory, "exit-status"))).Trim());
+    }
+
+    [TaskSupervisorFact]
+    public async Task FoundScriptWithoutInterpreterLine_IsRunByTheShell()
+    {
+        var spec = Spec("") with { Command = ["./plain", "one"] };
+        Directory.CreateDirectory(spec.WorkingDirectory);
+        var script = Path.Combine(spec.WorkingDirectory, "plain");
+        await File.WriteAllTextAsync(script, "echo \"plain $1\"\nexit 3\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var handle = await _driver.StartAsync(spec, Timeout());
+        var result = await _driver.WaitAsync(handle, Timeout());
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(["plain one"], await File.ReadAllLinesAsync(TaskLogFiles.StdoutPath(spec.LogDirectory)));
+    }
+
+    [TaskSupervisorFact]
+    public async Task WharfTask_CommandGoneSinceTheDriverFoundIt_EndsWith127AndSaysWhy()
+    {
+        var status = _directory.Combine("gone", "exit-status");
+        Directory.CreateDirectory(Path.GetDirectoryName(status)!);
+        var info = new System.Diagnostics.ProcessStartInfo(HostFacilities.Current.TaskSupervisor!) { RedirectStandardError = true };
+        info.ArgumentList.Add(status);
+        info.ArgumentList.Add("./no-such-command");
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var error = await process.StandardError.ReadToEndAsync(Timeout());
+        await process.WaitForExitAsync(Timeout());
+
+        Assert.Equal(127, process.ExitCode);
+        Assert.Contains("./no-such-command", error, StringComparison.Ordinal);
+        Assert.False(File.Exists(status), "no exit status is recorded for a command that never ran");
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

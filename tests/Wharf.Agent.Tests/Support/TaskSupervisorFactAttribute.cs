@@ -1,0 +1,15 @@
+using Wharf.Drivers.Process;
+
+namespace Wharf.Agent.Tests.Support;
+
+/// <summary>A test of <c>wharf-task</c>, the fast path's supervisor; skipped where it was not built (no C compiler, not Linux).</summary>
+public sealed class TaskSupervisorFactAttribute : FactAttribute
+{
+    public TaskSupervisorFactAttribute()
+    {
+        if (HostFacilities.Current.TaskSupervisor is null)
+        {
+            Skip = "wharf-task was not built beside the driver (it needs a C compiler on Linux)";
+        }
+    }
+}
