@@ -92,6 +92,7 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
     {
         var spec = Spec("sleep 0.3; exit 5");
 
+        Assert.NotNull(HostFacilities.Current.TaskSupervisor);
         var handle = await _driver.StartAsync(spec, Timeout());
         var leader = new FileInfo($"/proc/{handle.State.ProcessId}/exe").LinkTarget;
         var result = await _driver.WaitAsync(handle, Timeout());
