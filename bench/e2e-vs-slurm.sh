@@ -7,7 +7,7 @@ set -euo pipefail
 SLURM_JOBS=${1:-200}
 WHARF_JOBS=${2:-200,2000}
 PROBE_JOBS=${PROBE_JOBS:-10}
-LONE=${LONE:-20}
+LONE=${LONE:-30}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d /tmp/wharf-e2e-XXXXXX); chmod 755 "$T"   # munged runs as munge and must reach its folder
 B=$T/slurm

@@ -5,7 +5,7 @@ using static Wharf.Bench.Server.Stats;
 
 // Benchmarks of a real Wharf server process (a Release build of the CLI) through its public API.
 //   limits                                   the machine's raw spawn and SQLite insert rates
-//   e2e     --wharf DLL [--jobs 200,2000] [--lone 20] [--cpu 1] [--per-request 1000] [--slurm FILE] [--limits off]
+//   e2e     --wharf DLL [--jobs 200,2000] [--lone 50] [--cpu 1] [--per-request 1000] [--slurm FILE] [--limits off]
 //   api     --wharf DLL [--clients 16] [--single 4000] [--bulk 20] [--stores sqlite,postgres]
 //   backlog --wharf DLL [--jobs 1000000]
 if (args.Length == 0)
@@ -47,8 +47,16 @@ try
                 await using var server = await WharfProcess.StartAsync(wharf, Path.Combine(work, $"e2e-{jobs}"), catalog, agent: true);
                 using var client = await BenchClient.CreateUserAsync(server.BaseAddress, server.AdminToken);
                 await Task.Delay(1000); // the local agent registers its node
-                lone ??= await EndToEnd.LoneJobsAsync(client, IntOption("lone", 20));
                 var r = await EndToEnd.RunAsync(client, jobs, IntOption("per-request", 1000), server.Pid);
+                if (lone is null)
+                {
+                    // As Slurm's are: on the system that has just run the first batch (its code warm, as a server's is
+                    // once it has run a few jobs), once it has settled (the kernel frees the batch's namespaces for
+                    // a few seconds after it).
+                    await Task.Delay(5000);
+                    lone = await EndToEnd.LoneJobsAsync(client, IntOption("lone", 50));
+                }
+
                 Console.WriteLine($"  {F(jobs)} jobs: submit {F(r.SubmitPerSecond)} jobs/s, finished {F(r.JobsPerSecond, 1)} jobs/s, makespan {F(r.MakespanSeconds, 2)} s,"
                     + $" submit->running p50 {F(r.LatencyP50Ms)} ms p99 {F(r.LatencyP99Ms)} ms, {F(r.Succeeded)} SUCCESS");
                 Console.WriteLine($"    CPU per job: {F(r.ServerCpuMsPerJob, 1)} ms in wharf up (server + agent), {F(r.ChildCpuMsPerJob, 1)} ms in the processes it started (driver's programs and jobs)");
@@ -63,7 +71,7 @@ try
             }
 
             var loneP50 = Percentile(lone!, 0.5);
-            Console.WriteLine($"  lone job on an idle system ({lone!.Count} samples): submit->running p50 {F(loneP50, 1)} ms, p99 {F(Percentile(lone, 0.99), 1)} ms, min {F(lone.Min(), 1)} ms"
+            Console.WriteLine($"  lone job on an idle system (after the first batch, {lone!.Count} samples): submit->running p50 {F(loneP50, 1)} ms, p99 {F(Percentile(lone, 0.99), 1)} ms, min {F(lone.Min(), 1)} ms"
                 + $" (goal p50 <= 10 ms: {(loneP50 <= 10 ? "met" : $"MISSED, {F(loneP50 / 10, 1)}x")})");
             if (slurm is not null && slurm.TryGetValue("lone_p50_s", out var slp))
             {
