@@ -5,7 +5,7 @@ using static Wharf.Bench.Server.Stats;
 
 // Benchmarks of a real Wharf server process (a Release build of the CLI) through its public API.
 //   limits                                   the machine's raw spawn and SQLite insert rates
-//   e2e     --wharf DLL [--jobs 200,2000] [--lone 50] [--cpu 1] [--per-request 1000] [--slurm FILE] [--limits off]
+//   e2e     --wharf DLL [--jobs 200,2000] [--lone 50] [--warm-up 50] [--cpu 1] [--per-request 1000] [--slurm FILE] [--limits off]
 //   api     --wharf DLL [--clients 16] [--single 4000] [--bulk 20] [--stores sqlite,postgres]
 //   backlog --wharf DLL [--jobs 1000000]
 if (args.Length == 0)
@@ -47,12 +47,14 @@ try
                 await using var server = await WharfProcess.StartAsync(wharf, Path.Combine(work, $"e2e-{jobs}"), catalog, agent: true);
                 using var client = await BenchClient.CreateUserAsync(server.BaseAddress, server.AdminToken);
                 await Task.Delay(1000); // the local agent registers its node
+                // Not timed: a server that has run a few jobs, its hot code compiled by the JIT's optimizing tier, as
+                // a server in use is; started cold, the first batch also times the JIT.
+                await EndToEnd.RunAsync(client, IntOption("warm-up", 50), IntOption("per-request", 1000));
                 var r = await EndToEnd.RunAsync(client, jobs, IntOption("per-request", 1000), server.Pid);
                 if (lone is null)
                 {
-                    // As Slurm's are: on the system that has just run the first batch (its code warm, as a server's is
-                    // once it has run a few jobs), once it has settled (the kernel frees the batch's namespaces for
-                    // a few seconds after it).
+                    // As Slurm's are: on the system that has just run the first batch, once it has settled (the kernel
+                    // frees the batch's network namespaces for a few seconds after it).
                     await Task.Delay(5000);
                     lone = await EndToEnd.LoneJobsAsync(client, IntOption("lone", 50));
                 }
