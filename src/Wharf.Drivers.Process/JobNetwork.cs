@@ -19,6 +19,12 @@ internal sealed class JobNetwork(string jobId, string name)
     /// <summary>Whether the namespace is bound at <see cref="NamespacePath"/> (so <c>ip -n</c>, <c>ip netns exec</c> and the hosts file work).</summary>
     public bool Named { get; set; }
 
+    /// <summary>
+    /// Whether a process may be left in the namespace when its last rank leaves: true unless every rank that left was
+    /// known to leave nothing behind, and for a namespace adopted from a previous agent.
+    /// </summary>
+    public bool MayHoldStrays { get; set; }
+
     /// <summary>An open handle of the namespace (it keeps the namespace alive); null for a named one this driver did not make.</summary>
     public Microsoft.Win32.SafeHandles.SafeFileHandle? Handle { get; set; }
 

@@ -27,6 +27,8 @@ internal sealed partial class NetworkTopology
                 }
             }
 
+            // A previous agent's tasks that are not taken back may have left processes in it.
+            network.MayHoldStrays = true;
             network.Users++;
             return network;
         }

@@ -104,12 +104,17 @@ internal sealed partial class NetworkTopology(string ip, NamespaceThread threads
         }
     }
 
-    /// <summary>Takes a rank out of the namespace; the last one out ends what still runs in it and removes it.</summary>
-    public async Task LeaveAsync(JobNetwork network)
+    /// <summary>
+    /// Takes a rank out of the namespace; the last one out ends what still runs in it and removes it.
+    /// <paramref name="leftNothing"/> says the rank is known to have left no process behind (see
+    /// <see cref="ProcessTask.TreeEnded"/>): when every rank did, the namespace is not searched for strays.
+    /// </summary>
+    public async Task LeaveAsync(JobNetwork network, bool leftNothing)
     {
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
+            network.MayHoldStrays |= !leftNothing;
             await LeaveLockedAsync(network).ConfigureAwait(false);
         }
         finally
@@ -158,6 +163,7 @@ internal sealed partial class NetworkTopology(string ip, NamespaceThread threads
         {
             // Left by a previous run of the agent (whose tasks are being recovered): adopt it as it is, learning which
             // link subnets are taken inside it and which hostnames it resolves.
+            network.MayHoldStrays = true;
             var links = await SystemCommand.RunAsync(ip, ["-n", network.Name, "-o", "link", "show"], cancellationToken).ConfigureAwait(false);
             foreach (Match match in LinkName().Matches(links))
             {
@@ -187,8 +193,8 @@ internal sealed partial class NetworkTopology(string ip, NamespaceThread threads
 
         network.PeerForwards.Clear();
         // Whatever still runs in the namespace belongs to the job (a process that left its rank's session): end it.
-        var members = network.Identity is { } identity ? ProcStat.InNetworkNamespace(identity) : [];
-        if (network.Identity is null && network.Named)
+        var members = network.Identity is { } identity && network.MayHoldStrays ? ProcStat.InNetworkNamespace(identity) : [];
+        if (network.Identity is null && network.Named && network.MayHoldStrays)
         {
             var (_, pids, _) = await SystemCommand.TryRunAsync(ip, ["netns", "pids", network.Name], cancellationToken).ConfigureAwait(false);
             members.AddRange(pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -26,7 +26,7 @@ public sealed partial class ProcessDriver
             _ports.Release(task.ReservedPorts);
             if (task.Network is not null)
             {
-                await _topology!.LeaveAsync(task.Network).ConfigureAwait(false);
+                await _topology!.LeaveAsync(task.Network, leftNothing: task.TreeEnded).ConfigureAwait(false);
             }
 
             _tasks.TryRemove(task.Handle.TaskId, out _);

@@ -174,7 +174,7 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
             _ports.Release(reserved);
             if (network is not null)
             {
-                await _topology!.LeaveAsync(network).ConfigureAwait(false);
+                await _topology!.LeaveAsync(network, leftNothing: false).ConfigureAwait(false);
             }
 
             throw;

@@ -43,6 +43,12 @@ internal sealed class ProcessTask
 
     public bool Released { get; set; }
 
+    /// <summary>
+    /// Whether the task's supervisor saw no process of the task left when it ended (<c>wharf-task</c>'s
+    /// <c>tree-ended</c>): then nothing of it is left in its session or network namespace to look for.
+    /// </summary>
+    public bool TreeEnded { get; private set; }
+
     /// <summary>The last signal the driver sent while the leader still ran.</summary>
     public int SignalSent
     {
@@ -54,16 +60,18 @@ internal sealed class ProcessTask
 
     /// <summary>Whether anything of the task still runs: the leader, or any process left in its session.</summary>
     public bool IsRunning() =>
-        !Exit.IsCompleted || (OwnSession && ProcessSession.Members(Pid, StartTime).Count > 0);
+        !Exit.IsCompleted || (OwnSession && !TreeEnded && ProcessSession.Members(Pid, StartTime).Count > 0);
 
     /// <summary>Watches the leader it started until it exits.</summary>
     public async Task WatchChildAsync()
     {
         // Null when something else reaped the leader (SIGCHLD ignored by whoever started the agent): its supervisor's record tells.
         var code = await Process!.Exit.ConfigureAwait(false);
+        var record = ReadRecord(Handle.State.Spec);
+        TreeEnded = record.TreeEnded;
         Ended(code is { } exitCode
             ? ExitResult.FromExitCode(exitCode)
-            : ReadExit(Handle.State.Spec) ?? ExitResult.Unknown("the task's exit code could not be read"));
+            : record.Exit ?? ExitResult.Unknown("the task's exit code could not be read"));
     }
 
     /// <summary>
@@ -86,16 +94,21 @@ internal sealed class ProcessTask
         ProcStat.Read(pid) is { IsDead: false } stat && stat.StartTime == startTime;
 
     /// <summary>The exit code the supervisor recorded, if it did.</summary>
-    public static ExitResult? ReadExit(TaskSpec spec)
+    public static ExitResult? ReadExit(TaskSpec spec) => ReadRecord(spec).Exit;
+
+    /// <summary>What the supervisor recorded: the exit code on the first line, <c>tree-ended</c> on a second.</summary>
+    private static (ExitResult? Exit, bool TreeEnded) ReadRecord(TaskSpec spec)
     {
         try
         {
-            var text = File.ReadAllText(TaskLaunch.ExitStatusPath(spec)).Trim();
-            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var code) ? ExitResult.FromExitCode(code) : null;
+            var lines = File.ReadAllLines(TaskLaunch.ExitStatusPath(spec));
+            return lines.Length > 0 && int.TryParse(lines[0].Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var code)
+                ? (ExitResult.FromExitCode(code), lines.Length > 1 && lines[1].Trim() == TaskLaunch.TreeEnded)
+                : (null, false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            return (null, false);
         }
     }
 }

@@ -30,6 +30,9 @@ internal static class TaskLaunch
     public const string ExitStatusFileName = "exit-status";
     public const string Ready = "ready";
 
+    /// <summary>The second line <c>wharf-task</c> writes to the exit-status file when no process of the task was left.</summary>
+    public const string TreeEnded = "tree-ended";
+
     private const string Supervisor = """
         trap : TERM INT HUP
         w=$1; o=$2; e=$3; s=$4; m=$5; n=$6; r=$7; shift 7

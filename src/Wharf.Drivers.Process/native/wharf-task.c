@@ -10,7 +10,13 @@
  * It starts COMMAND (looked up on the PATH of the environment, as the shell does), waits for it, writes its exit
  * code to EXIT-STATUS-FILE (128 + the signal for one a signal ended, as the shell reports it) and exits with it. The
  * file is how an agent that restarted learns how a task ended while it was away: it reads it only once this process
- * is gone, so it is never read half-written. SIGTERM, SIGINT and SIGHUP are caught and do nothing, so that the
+ * is gone, so it is never read half-written.
+ *
+ * It is a child subreaper (PR_SET_CHILD_SUBREAPER): a process of the task whose parent ends is handed to it, not to
+ * init, and it reaps it. So once the command has ended, having no child left means no process of the task is left,
+ * and it then writes a second line, "tree-ended": the driver need not look through /proc for what is left of the
+ * task's session and network namespace. Where a process is left, it writes nothing more and exits all the same (the
+ * task is its command); the driver finds and ends what is left, as after the shell supervisor. SIGTERM, SIGINT and SIGHUP are caught and do nothing, so that the
  * supervisor outlives the polite signal a stop sends to the whole process group until the command has ended; caught
  * signals are reset to their defaults for the command at exec.
  *
@@ -23,6 +29,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,10 +53,30 @@ static pid_t __attribute__((noinline)) start(char **command)
     return child;
 }
 
-static int write_status(const char *path, int code)
+/* Whether a process of the task is still alive, once the command has ended; reaps those that have ended. */
+static int descendants_remain(void)
 {
-    char text[16];
-    int length = snprintf(text, sizeof text, "%d\n", code);
+    for (;;) {
+        int ignored;
+        pid_t reaped = waitpid(-1, &ignored, WNOHANG);
+        if (reaped > 0) {
+            continue;
+        }
+
+        if (reaped == 0) {
+            return 1;
+        }
+
+        if (errno != EINTR) {
+            return errno != ECHILD;
+        }
+    }
+}
+
+static int write_status(const char *path, int code, int tree_ended)
+{
+    char text[32];
+    int length = snprintf(text, sizeof text, "%d\n%s", code, tree_ended ? "tree-ended\n" : "");
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         dprintf(2, "wharf-task: cannot write the exit status to %s: %s\n", path, strerror(errno));
@@ -75,6 +102,7 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &keep_running, NULL);
     sigaction(SIGINT, &keep_running, NULL);
     sigaction(SIGHUP, &keep_running, NULL);
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
     pid_t child = start(command);
     if (child < 0) {
@@ -82,9 +110,15 @@ int main(int argc, char **argv)
         return 125;
     }
 
-    int status;
-    while (waitpid(child, &status, 0) < 0) {
-        if (errno != EINTR) {
+    int status = 0;
+    for (;;) {
+        pid_t ended = waitpid(-1, &status, 0);
+        if (ended == child) {
+            break;
+        }
+
+        /* Another process of the task, handed to this subreaper when its parent ended: reaped, nothing more. */
+        if (ended < 0 && errno != EINTR) {
             dprintf(2, "wharf-task: cannot wait for %s: %s\n", command[0], strerror(errno));
             return 125;
         }
@@ -97,6 +131,6 @@ int main(int argc, char **argv)
     }
 
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    write_status(status_path, code);
+    write_status(status_path, code, !descendants_remain());
     return code;
 }

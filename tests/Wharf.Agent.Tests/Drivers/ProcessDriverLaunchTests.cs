@@ -99,7 +99,43 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
 
         Assert.Equal("wharf-task", Path.GetFileName(leader));
         Assert.Equal(5, result.ExitCode);
-        Assert.Equal("5", (await File.ReadAllTextAsync(Path.Combine(spec.LogDirectory, "exit-status"))).Trim());
+        // Nothing of the task was left when it ended: the driver need not look for what is left of it.
+        Assert.Equal(["5", "tree-ended"], await File.ReadAllLinesAsync(Path.Combine(spec.LogDirectory, "exit-status")));
+    }
+
+    [TaskSupervisorFact]
+    public async Task CommandLeavingAProcessBehind_IsNotRecordedAsTreeEnded_AndTheStopAfterItsEndEndsThatProcess()
+    {
+        var spec = Spec("sleep 300 & echo $! > left; exit 0");
+
+        var handle = await _driver.StartAsync(spec, Timeout());
+        var result = await _driver.WaitAsync(handle, Timeout());
+        var left = int.Parse(await File.ReadAllTextAsync(Path.Combine(spec.WorkingDirectory, "left")), CultureInfo.InvariantCulture);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["0"], await File.ReadAllLinesAsync(Path.Combine(spec.LogDirectory, "exit-status")));
+        Assert.True(ProcStat.Read(left) is { IsDead: false }, "the process the command left runs on after it");
+        await _driver.StopAsync(handle, TimeSpan.FromSeconds(2), Timeout());
+        Assert.False(ProcStat.Read(left) is { IsDead: false }, "the stop after the end ends what the task left");
+    }
+
+    [TaskSupervisorFact]
+    public async Task WharfTask_ReapsTheTasksOrphans_AndRecordsTheTreeEndedOnceNoneIsLeft()
+    {
+        var status = _directory.Combine("orphans", "exit-status");
+        Directory.CreateDirectory(Path.GetDirectoryName(status)!);
+        var info = new System.Diagnostics.ProcessStartInfo(HostFacilities.Current.TaskSupervisor!);
+        // The subshell ends at once, so its sleep is orphaned onto wharf-task, and ends before the command does.
+        foreach (var argument in new[] { status, "/bin/sh", "-c", "(sleep 0.1 &); sleep 0.5; exit 4" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        await process.WaitForExitAsync(Timeout());
+
+        Assert.Equal(4, process.ExitCode);
+        Assert.Equal(["4", "tree-ended"], await File.ReadAllLinesAsync(status));
     }
 
     [TaskSupervisorFact]
