@@ -84,6 +84,28 @@ public sealed class SqliteEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateJobs_AnswersTheIdsTheRowsGot_WhenTheIdSequenceIsAheadOfTheHighestRow()
+    {
+        var store = Open();
+        await store.MigrateAsync(Ct);
+        await CreateOneAsync(store, "first");
+        await using (var session = await store.Database.BeginWriteAsync(Ct))
+        {
+            // AUTOINCREMENT never reuses an id: a deleted last job leaves the sequence above every row.
+            await using var command = session.Command("UPDATE sqlite_sequence SET seq = 9000 WHERE name = 'jobs'");
+            await command.ExecuteNonQueryAsync(Ct);
+            await session.CommitAsync(Ct);
+        }
+
+        var created = Assert.IsType<CreateJobsResult.Created>(
+            await store.Jobs.CreateJobsAsync(Request(Alice, T0, Named("second"), Named("third")), Ct));
+
+        Assert.Equal(["9001", "9002"], created.Ids);
+        Assert.Equal("second", (await store.Jobs.GetJobAsync("9001", Ct))!.Specification.Name);
+        Assert.Equal("third", (await store.Jobs.GetJobAsync("9002", Ct))!.Specification.Name);
+    }
+
+    [Fact]
     public async Task Ping_AnswersFalse_WhenTheFileCannotBeOpened()
     {
         Directory.CreateDirectory(_directory);
@@ -127,6 +149,15 @@ public sealed class SqliteEngineTests : IAsyncLifetime
         _stores.Add(store);
         return store;
     }
+
+    private static NewJob Named(string name)
+    {
+        var job = Job();
+        return job with { Specification = job.Specification with { Name = name } };
+    }
+
+    private static async Task CreateOneAsync(SqlWharfStore store, string name) =>
+        Assert.IsType<CreateJobsResult.Created>(await store.Jobs.CreateJobsAsync(Request(Alice, T0, Named(name)), Ct));
 
     private static async Task<string> PragmaAsync(SqlSession session, string name)
     {

@@ -100,40 +100,32 @@ internal sealed class CreationQueue(SqlDatabase database, CreationQueue.WriteOne
         }
 
         var outcomes = new (CreateJobsResult? Result, Exception? Error)[live.Count];
-        var committed = false;
+        Exception? failure = null;
         try
         {
-            // The shared steps run without any one caller's token: one caller giving up must not abort the others.
-            await using var session = await database.BeginWriteAsync(CancellationToken.None).ConfigureAwait(false);
-            var lockNames = live.SelectMany(c => LockNames(c.Request)).Distinct(StringComparer.Ordinal).ToList();
-            await database.LockForJobCreationAsync(session, lockNames, CancellationToken.None).ConfigureAwait(false);
-            await using var context = new CreationBatch(database, session);
-
-            // A batch of one needs no savepoint: its failure rolls back the transaction, which holds nothing else.
-            var guarded = live.Count > 1;
-            for (var i = 0; i < live.Count; i++)
+            // Refusals write nothing and are results, so usually every creation succeeds or is refused and the batch
+            // needs no savepoints. Only a creation that throws half-way needs one: then nothing of this attempt is
+            // kept and the batch is written again, each creation inside its own savepoint. A batch of one is never
+            // written again: its failure is its outcome, and the rollback left nothing else behind.
+            if (live.Count == 1 || !await TryWriteAsync(live, outcomes, guarded: false).ConfigureAwait(false))
             {
-                outcomes[i] = guarded
-                    ? await WriteGuardedAsync(context, live[i]).ConfigureAwait(false)
-                    : (await write(context, live[i], live[i].Cancellation).ConfigureAwait(false), null);
+                await TryWriteAsync(live, outcomes, guarded: true).ConfigureAwait(false);
             }
-
-            await session.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-            committed = true;
         }
-        catch (Exception e) when (!committed)
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        if (failure is not null)
         {
             // Nothing of the batch was committed: every creation in it fails with what stopped the transaction.
             foreach (var creation in live)
             {
-                creation.Outcome.TrySetException(e);
+                creation.Outcome.TrySetException(failure);
             }
 
             return;
-        }
-        catch (Exception)
-        {
-            // Closing the session failed after the commit: the rows are durable, so every creation keeps its outcome.
         }
 
         for (var i = 0; i < live.Count; i++)
@@ -147,6 +139,51 @@ internal sealed class CreationQueue(SqlDatabase database, CreationQueue.WriteOne
                 live[i].Outcome.TrySetResult(outcomes[i].Result!);
             }
         }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="live"/> in one transaction and commits it, filling <paramref name="outcomes"/>. Unguarded,
+    /// answers false, committing nothing, as soon as a creation throws; guarded (each creation in a savepoint), a
+    /// creation's exception is its outcome. An exception that escapes means nothing was committed; one from closing
+    /// the session after the commit is swallowed, since the rows are durable and each creation keeps its outcome.
+    /// </summary>
+    private async Task<bool> TryWriteAsync(List<PendingCreation> live, (CreateJobsResult? Result, Exception? Error)[] outcomes, bool guarded)
+    {
+        var committed = false;
+        try
+        {
+            // The shared steps run without any one caller's token: one caller giving up must not abort the others.
+            await using var session = await database.BeginWriteAsync(CancellationToken.None).ConfigureAwait(false);
+            var lockNames = live.SelectMany(c => LockNames(c.Request)).Distinct(StringComparer.Ordinal).ToList();
+            await database.LockForJobCreationAsync(session, lockNames, CancellationToken.None).ConfigureAwait(false);
+            await using var context = new CreationBatch(database, session);
+            for (var i = 0; i < live.Count; i++)
+            {
+                if (guarded)
+                {
+                    outcomes[i] = await WriteGuardedAsync(context, live[i]).ConfigureAwait(false);
+                    continue;
+                }
+
+                try
+                {
+                    outcomes[i] = (await write(context, live[i], live[i].Cancellation).ConfigureAwait(false), null);
+                }
+                catch (Exception) when (live.Count > 1)
+                {
+                    // Disposing the session rolls back all of this attempt; the caller writes the batch again, guarded.
+                    return false;
+                }
+            }
+
+            await session.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+            committed = true;
+        }
+        catch (Exception) when (committed)
+        {
+        }
+
+        return true;
     }
 
     /// <summary>

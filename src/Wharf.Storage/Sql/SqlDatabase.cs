@@ -78,6 +78,10 @@ internal abstract class SqlDatabase : IAsyncDisposable
     /// <summary>Binds a JSON document to <paramref name="name"/>.</summary>
     public abstract void AddJson(DbCommand command, string name, string json);
 
+    /// <summary>The row id the last INSERT on <paramref name="connection"/> gave its row (engines whose inserts report it without a result set).</summary>
+    public virtual long LastInsertedRowId(DbConnection connection) =>
+        throw new NotSupportedException($"{Engine} takes ids from its sequence before inserting, not after");
+
     /// <summary>True when <paramref name="exception"/> is a primary-key or unique-constraint violation.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
 

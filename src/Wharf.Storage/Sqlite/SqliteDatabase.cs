@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Wharf.Storage.Sql;
 
 namespace Wharf.Storage.Sqlite;
@@ -66,6 +67,9 @@ internal sealed class SqliteDatabase : SqlDatabase
         Task.FromResult<ILeadership?>(new FileLeadership());
 
     public override void AddJson(DbCommand command, string name, string json) => command.With(name, json);
+
+    public override long LastInsertedRowId(DbConnection connection) =>
+        raw.sqlite3_last_insert_rowid(((SqliteConnection)connection).Handle);
 
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 1555 or 2067 };
