@@ -12,25 +12,24 @@ internal sealed record ApiResult(double SingleP50Ms, double SingleP99Ms, double 
 /// </summary>
 internal static class ApiLatency
 {
+    private const int WarmUpRequests = 1000;
+
+    private static readonly TimeSpan WarmUpPause = TimeSpan.FromSeconds(3);
+
     public static async Task<ApiResult> RunAsync(BenchClient client, int clients, int singleRequests, int bulkRequests)
     {
-        // Warm-up: JIT, connection pool, the store's first pages.
-        for (var i = 0; i < 200; i++) await client.SubmitAsync(1);
+        // Warm-up: the same concurrent single submits as measured (so group commit's batched path runs too) and two
+        // bulk requests, then a pause in which the runtime finishes compiling the code they made hot. Without it the
+        // measured submits shared the two cores with the JIT's background compiler, which a server that has run for
+        // more than a few seconds no longer has.
+        await SubmitConcurrentlyAsync(client, clients, WarmUpRequests, new double[WarmUpRequests]);
         await client.SubmitAsync(1000);
+        await client.SubmitAsync(1000);
+        await Task.Delay(WarmUpPause);
 
         var latencies = new double[singleRequests];
-        var next = -1;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < singleRequests)
-            {
-                var start = Stopwatch.GetTimestamp();
-                await client.SubmitAsync(1);
-                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            }
-        })));
+        await SubmitConcurrentlyAsync(client, clients, singleRequests, latencies);
         var singlePerSecond = singleRequests / clock.Elapsed.TotalSeconds;
 
         var bulk = new List<double>();
@@ -44,6 +43,22 @@ internal static class ApiLatency
 
         var bulkPerSecond = bulkRequests * 1000 / clock.Elapsed.TotalSeconds;
         return new ApiResult(Percentile(latencies, 0.5), Percentile(latencies, 0.99), singlePerSecond, bulkPerSecond, Percentile(bulk, 0.5));
+    }
+
+    /// <summary><paramref name="requests"/> single-job submits from <paramref name="clients"/> concurrent clients; each one's latency in ms.</summary>
+    private static Task SubmitConcurrentlyAsync(BenchClient client, int clients, int requests, double[] latencies)
+    {
+        var next = -1;
+        return Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await client.SubmitAsync(1);
+                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        })));
     }
 
     public static void Print(string store, ApiResult r, int clients)
