@@ -63,18 +63,17 @@ internal static class TaskLaunch
     {
         // What the supervisor checks before its ready can be checked here when nothing else can fail (no ip, no
         // mounts) and the command is certainly found; then the start is known once the supervisor runs.
-        var handshake = networkNamespace is not null || binds.Count > 0 || !SupervisorProcess.OwnsSession
-            || !IsCertainlyFound(spec.Command[0], Path.GetFullPath(spec.WorkingDirectory), environment);
         var workingDirectory = Path.GetFullPath(spec.WorkingDirectory);
+        var handshake = networkNamespace is not null || binds.Count > 0 || !SupervisorProcess.OwnsSession
+            || !IsCertainlyFound(spec.Command[0], workingDirectory, environment);
         var logDirectory = Path.GetFullPath(spec.LogDirectory);
+        var logFiles = (TaskLogFiles.StdoutPath(logDirectory), TaskLogFiles.StderrPath(logDirectory));
+        var exitStatus = Path.GetFullPath(ExitStatusPath(spec));
         // $(NAME) in the command is filled from the final environment (ports, files, peers), as Kubernetes does.
         var expanded = spec.Command.Select(argument => TaskEnvironment.Expand(argument, environment));
         if (!handshake && host.TaskSupervisor is { } supervisor)
         {
-            return new LaunchCommand(supervisor, [Path.GetFullPath(ExitStatusPath(spec)), .. expanded], environment, workingDirectory)
-            {
-                LogFiles = (TaskLogFiles.StdoutPath(logDirectory), TaskLogFiles.StderrPath(logDirectory)),
-            };
+            return new LaunchCommand(supervisor, [exitStatus, .. expanded], environment, workingDirectory) { LogFiles = logFiles };
         }
 
         var chain = new List<string>();
@@ -90,9 +89,9 @@ internal static class TaskLaunch
         chain.AddRange([host.Shell, "-c", Supervisor, "wharf-task"]);
         chain.AddRange([
             workingDirectory,
-            TaskLogFiles.StdoutPath(logDirectory),
-            TaskLogFiles.StderrPath(logDirectory),
-            Path.GetFullPath(ExitStatusPath(spec)),
+            logFiles.Item1,
+            logFiles.Item2,
+            exitStatus,
             host.Mount ?? "mount",
             binds.Count.ToString(CultureInfo.InvariantCulture),
             handshake ? "1" : "0",
@@ -105,7 +104,7 @@ internal static class TaskLaunch
         chain.AddRange(expanded);
         return new LaunchCommand(chain[0], chain[1..], environment, workingDirectory)
         {
-            LogFiles = handshake ? null : (TaskLogFiles.StdoutPath(logDirectory), TaskLogFiles.StderrPath(logDirectory)),
+            LogFiles = handshake ? null : logFiles,
         };
     }
 
