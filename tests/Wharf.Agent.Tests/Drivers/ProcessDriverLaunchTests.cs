@@ -62,10 +62,7 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
     public async Task CommandRelativeToWorkingFolder_Runs()
     {
         var spec = Spec("") with { Command = ["./run.sh", "one"] };
-        Directory.CreateDirectory(spec.WorkingDirectory);
-        var script = Path.Combine(spec.WorkingDirectory, "run.sh");
-        await File.WriteAllTextAsync(script, "#!/bin/sh\necho \"ran $1\"\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await WriteExecutableAsync(spec, "run.sh", "#!/bin/sh\necho \"ran $1\"\n");
 
         var handle = await _driver.StartAsync(spec, Timeout());
         var result = await _driver.WaitAsync(handle, Timeout());
@@ -122,19 +119,10 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
     [TaskSupervisorFact]
     public async Task WharfTask_ReapsTheTasksOrphans_AndRecordsTheTreeEndedOnceNoneIsLeft()
     {
-        var status = _directory.Combine("orphans", "exit-status");
-        Directory.CreateDirectory(Path.GetDirectoryName(status)!);
-        var info = new System.Diagnostics.ProcessStartInfo(HostFacilities.Current.TaskSupervisor!);
         // The subshell ends at once, so its sleep is orphaned onto wharf-task, and ends before the command does.
-        foreach (var argument in new[] { status, "/bin/sh", "-c", "(sleep 0.1 &); sleep 0.5; exit 4" })
-        {
-            info.ArgumentList.Add(argument);
-        }
+        var (exitCode, _, status) = await RunWharfTaskAsync("orphans", "/bin/sh", "-c", "(sleep 0.1 &); sleep 0.5; exit 4");
 
-        using var process = System.Diagnostics.Process.Start(info)!;
-        await process.WaitForExitAsync(Timeout());
-
-        Assert.Equal(4, process.ExitCode);
+        Assert.Equal(4, exitCode);
         Assert.Equal(["4", "tree-ended"], await File.ReadAllLinesAsync(status));
     }
 
@@ -142,10 +130,7 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
     public async Task FoundScriptWithoutInterpreterLine_IsRunByTheShell()
     {
         var spec = Spec("") with { Command = ["./plain", "one"] };
-        Directory.CreateDirectory(spec.WorkingDirectory);
-        var script = Path.Combine(spec.WorkingDirectory, "plain");
-        await File.WriteAllTextAsync(script, "echo \"plain $1\"\nexit 3\n");
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await WriteExecutableAsync(spec, "plain", "echo \"plain $1\"\nexit 3\n");
 
         var handle = await _driver.StartAsync(spec, Timeout());
         var result = await _driver.WaitAsync(handle, Timeout());
@@ -157,17 +142,9 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
     [TaskSupervisorFact]
     public async Task WharfTask_CommandGoneSinceTheDriverFoundIt_EndsWith127AndSaysWhy()
     {
-        var status = _directory.Combine("gone", "exit-status");
-        Directory.CreateDirectory(Path.GetDirectoryName(status)!);
-        var info = new System.Diagnostics.ProcessStartInfo(HostFacilities.Current.TaskSupervisor!) { RedirectStandardError = true };
-        info.ArgumentList.Add(status);
-        info.ArgumentList.Add("./no-such-command");
+        var (exitCode, error, status) = await RunWharfTaskAsync("gone", "./no-such-command");
 
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var error = await process.StandardError.ReadToEndAsync(Timeout());
-        await process.WaitForExitAsync(Timeout());
-
-        Assert.Equal(127, process.ExitCode);
+        Assert.Equal(127, exitCode);
         Assert.Contains("./no-such-command", error, StringComparison.Ordinal);
         Assert.False(File.Exists(status), "no exit status is recorded for a command that never ran");
     }
@@ -190,6 +167,31 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
             WorkingDirectory = _directory.Combine(jobId, "work"),
             LogDirectory = _directory.Combine(jobId, "logs"),
         };
+    }
+
+    private static async Task WriteExecutableAsync(TaskSpec spec, string name, string text)
+    {
+        Directory.CreateDirectory(spec.WorkingDirectory);
+        var file = Path.Combine(spec.WorkingDirectory, name);
+        await File.WriteAllTextAsync(file, text);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>Runs <c>wharf-task</c> itself, its exit status file in a folder of its own: exit code, standard error, that file's path.</summary>
+    private async Task<(int ExitCode, string Error, string Status)> RunWharfTaskAsync(string folder, params string[] command)
+    {
+        var status = _directory.Combine(folder, "exit-status");
+        Directory.CreateDirectory(Path.GetDirectoryName(status)!);
+        var info = new System.Diagnostics.ProcessStartInfo(HostFacilities.Current.TaskSupervisor!) { RedirectStandardError = true };
+        foreach (var argument in (string[])[status, .. command])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var error = await process.StandardError.ReadToEndAsync(Timeout());
+        await process.WaitForExitAsync(Timeout());
+        return (process.ExitCode, error, status);
     }
 
     private static ulong StandardSignals(string[] lines, string field) =>
