@@ -74,17 +74,42 @@ internal static class EndToEnd
     }
 
     /// <summary>
-    /// CPU seconds (user + system) of a process and of the children it has waited for, from <c>/proc/&lt;pid&gt;/stat</c>
-    /// (fields 14–17, in clock ticks of 1/100 s); zeros when there is no such process. Unlike wall time, these stay
-    /// meaningful when other work shares the cores.
+    /// CPU seconds (user + system) of a process, and of its children: those it has waited for, and those still running
+    /// with what they have waited for (the driver's task launcher is such a child: it waits for the tasks' supervisors,
+    /// which wait for the jobs). From <c>/proc/&lt;pid&gt;/stat</c> (fields 14–17, in clock ticks of 1/100 s); zeros when
+    /// there is no such process. Unlike wall time, these stay meaningful when other work shares the cores.
     /// </summary>
     public static (double Own, double Children) CpuSeconds(int pid)
     {
-        if (pid <= 0 || !File.Exists($"/proc/{pid}/stat")) return (0, 0);
-        var text = File.ReadAllText($"/proc/{pid}/stat");
+        if (pid <= 0 || Stat(pid) is not { } own) return (0, 0);
+        var children = own.Waited;
+        foreach (var entry in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(entry), NumberStyles.None, CultureInfo.InvariantCulture, out var other)
+                && Stat(other) is { } child && child.Parent == pid)
+            {
+                children += child.Own + child.Waited;
+            }
+        }
+
+        return (own.Own, children);
+    }
+
+    private static (int Parent, double Own, double Waited)? Stat(int pid)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText($"/proc/{pid}/stat");
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+
         var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
         double Field(int n) => long.Parse(fields[n - 3], CultureInfo.InvariantCulture) / 100.0;
-        return (Field(14) + Field(15), Field(16) + Field(17));
+        return (int.Parse(fields[1], CultureInfo.InvariantCulture), Field(14) + Field(15), Field(16) + Field(17));
     }
 
     /// <summary>One job at a time on an idle system, after a random pause: submit→running, from status.startedAt.</summary>

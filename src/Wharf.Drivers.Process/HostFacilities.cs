@@ -17,6 +17,12 @@ internal sealed record HostFacilities
     /// compiler), the supervisor of tasks that need no <c>ready</c>; null where it is missing: the shell supervises.
     /// </summary>
     public string? TaskSupervisor { get; init; }
+
+    /// <summary>
+    /// Whether tasks that <see cref="TaskSupervisor"/> supervises are forked by one resident <c>wharf-task --serve</c>
+    /// (<see cref="TaskLauncher"/>) rather than each started as a program: true wherever the supervisor is.
+    /// </summary>
+    public bool KeepsLauncher { get; init; }
     public string? Ip { get; init; }
     public string? Unshare { get; init; }
     public string? Mount { get; init; }
@@ -75,10 +81,12 @@ internal sealed record HostFacilities
         }
 
         var supervisor = Path.Combine(AppContext.BaseDirectory, "wharf-task");
+        var hasSupervisor = linux && File.Exists(supervisor) && IsExecutable(supervisor);
         return new HostFacilities
         {
             Shell = shell,
-            TaskSupervisor = linux && File.Exists(supervisor) && IsExecutable(supervisor) ? supervisor : null,
+            TaskSupervisor = hasSupervisor ? supervisor : null,
+            KeepsLauncher = hasSupervisor,
             Ip = ip,
             Unshare = unshare,
             Mount = mount,

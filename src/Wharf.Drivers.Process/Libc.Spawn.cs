@@ -26,11 +26,12 @@ internal static partial class Libc
     /// Starts <paramref name="program"/> (a full path) as the leader of a new session, every signal at its default
     /// and none blocked (the runtime ignores SIGPIPE, which a child would otherwise inherit), in
     /// <paramref name="workingDirectory"/>, with standard input from /dev/null and standard output and error on the
-    /// given descriptors. Returns the process id, or throws with the reason (posix_spawn reports a failed exec too).
+    /// given descriptors (standard input too when <paramref name="standardInput"/> is one). Returns the process id,
+    /// or throws with the reason (posix_spawn reports a failed exec too).
     /// </summary>
     public static unsafe int SpawnSessionLeader(
         string program, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
-        string workingDirectory, int standardOutput, int standardError)
+        string workingDirectory, int standardOutput, int standardError, int standardInput = -1)
     {
         var memory = new List<IntPtr>();
         var actions = Allocate(memory, SpawnStructureSize);
@@ -42,7 +43,9 @@ internal static partial class Libc
         {
             Check(FileActionsInit(actions), "posix_spawn_file_actions_init");
             actionsReady = true;
-            Check(FileActionsAddOpen(actions, 0, Utf8(memory, "/dev/null"), 0, 0), "posix_spawn_file_actions_addopen");
+            Check(
+                standardInput >= 0 ? FileActionsAddDup2(actions, standardInput, 0) : FileActionsAddOpen(actions, 0, Utf8(memory, "/dev/null"), 0, 0),
+                "posix_spawn_file_actions_addopen");
             Check(FileActionsAddDup2(actions, standardOutput, 1), "posix_spawn_file_actions_adddup2");
             Check(FileActionsAddDup2(actions, standardError, 2), "posix_spawn_file_actions_adddup2");
             Check(FileActionsAddChdir(actions, Utf8(memory, workingDirectory)), "posix_spawn_file_actions_addchdir_np");

@@ -136,11 +136,8 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
             File.Delete(TaskLaunch.ExitStatusPath(spec));
             var named = network is { Named: true };
             var command = TaskLaunch.Command(_host, spec, named ? network!.Name : null, binds, environment);
-            // An unnamed namespace is entered by starting the chain from a thread inside it: no program is run for it.
-            Func<LaunchCommand, Task<SupervisorProcess>> spawn = network is null || named
-                ? c => Task.FromResult(SupervisorProcess.Start(c))
-                : c => _topology!.RunInAsync(network, () => SupervisorProcess.Start(c));
-            var (process, stat) = await TaskLaunch.StartAsync(command, spec, spawn, cancellationToken).ConfigureAwait(false);
+            var spawn = Spawner(command, network);
+            var (process, startTime) = await TaskLaunch.StartAsync(command, spec, spawn, cancellationToken).ConfigureAwait(false);
             var state = new TaskHandleState
             {
                 TaskId = $"{spec.JobId}-{spec.Rank}-{Guid.NewGuid():N}"[..^20],
@@ -148,7 +145,7 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
                 Spec = spec,
                 StartedAt = _options.TimeProvider.GetUtcNow(),
                 ProcessId = process.Id,
-                ProcessStartTime = stat?.StartTime,
+                ProcessStartTime = startTime,
                 BootId = ProcStat.BootId(),
                 NetworkNamespace = named ? network!.Name : null,
                 Ports = ports,
@@ -179,6 +176,25 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
 
             throw;
         }
+    }
+
+    /// <summary>
+    /// How the task's leader is started: by the launcher where the command is <c>wharf-task</c>'s (one program start
+    /// per task), else by this process; an unnamed namespace is entered by the launcher's copy with the descriptor
+    /// handed to it, or by starting the chain from a thread inside it: no program is run for it.
+    /// </summary>
+    private Func<LaunchCommand, Task<SupervisorProcess>> Spawner(LaunchCommand command, JobNetwork? network)
+    {
+        var unnamed = network is { Named: false } ? network : null;
+        if (command.Program == _host.TaskSupervisor && _host.KeepsLauncher && (unnamed is null || unnamed.Handle is not null)
+            && TaskLauncher.For(command.Program) is { } launcher)
+        {
+            return c => launcher.StartAsync(c, unnamed?.Handle);
+        }
+
+        return unnamed is null
+            ? c => Task.FromResult(SupervisorProcess.Start(c))
+            : c => _topology!.RunInAsync(unnamed, () => SupervisorProcess.Start(c));
     }
 
     /// <inheritdoc />

@@ -85,7 +85,16 @@ internal sealed class ProcessTask
             await Task.Delay(pollInterval, time).ConfigureAwait(false);
         }
 
-        Ended(ReadExit(Handle.State.Spec) ?? (SignalSent == Libc.SigKill
+        // The task launcher writes a command's file between its end and reaping it: while the ended leader's /proc
+        // entry is there, its file may be about to come.
+        var exit = ReadExit(Handle.State.Spec);
+        for (var waited = 0; exit is null && waited < 50 && ProcStat.Read(Pid) is { } entry && entry.StartTime == StartTime; waited++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time).ConfigureAwait(false);
+            exit = ReadExit(Handle.State.Spec);
+        }
+
+        Ended(exit ?? (SignalSent == Libc.SigKill
             ? new ExitResult(128 + Libc.SigKill, Libc.SigKill)
             : ExitResult.Unknown("the task ended while the agent was not watching and left no exit code")));
     }

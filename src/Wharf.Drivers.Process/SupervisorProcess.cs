@@ -34,6 +34,13 @@ internal sealed class SupervisorProcess
     /// <summary>The exit code once the leader has ended (128 + the signal for one a signal ended); null when it could not be learnt.</summary>
     public Task<int?> Exit { get; }
 
+    /// <summary>When the leader started (clock ticks since boot, as in <c>/proc</c>), where its starter told; else read from <c>/proc</c>.</summary>
+    public long? StartTime { get; private init; }
+
+    /// <summary>A command the task launcher started and supervises (<see cref="TaskLauncher"/>): its child, not this process's.</summary>
+    public static SupervisorProcess Launched(int pid, long startTime, Task<int?> exit) =>
+        new(pid, Stream.Null, Stream.Null, exit, null) { StartTime = startTime };
+
     /// <summary>Starts <paramref name="command"/> on the calling thread (so in the calling thread's network namespace).</summary>
     public static SupervisorProcess Start(LaunchCommand command)
     {

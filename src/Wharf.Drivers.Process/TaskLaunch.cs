@@ -113,7 +113,7 @@ internal static class TaskLaunch
     /// reason when it never comes. Also returns the leader's <c>/proc</c> entry, read at once: a quick command may have
     /// ended, and its leader been reaped, by the time <c>ready</c> is read.
     /// </summary>
-    public static async Task<(SupervisorProcess Process, ProcStat? Stat)> StartAsync(
+    public static async Task<(SupervisorProcess Process, long? StartTime)> StartAsync(
         LaunchCommand command, TaskSpec spec, Func<LaunchCommand, Task<SupervisorProcess>> spawn, CancellationToken cancellationToken)
     {
         SupervisorProcess process;
@@ -130,10 +130,10 @@ internal static class TaskLaunch
             throw new TaskStartException($"{command.Program} could not be started: {e.Message}", e);
         }
 
-        var stat = ProcStat.Read(process.Id);
+        var startTime = process.StartTime ?? ProcStat.Read(process.Id)?.StartTime;
         if (command.LogFiles is not null)
         {
-            return (process, stat);
+            return (process, startTime);
         }
 
         string? line;
@@ -156,7 +156,7 @@ internal static class TaskLaunch
         if (line == Ready)
         {
             process.ClosePipes();
-            return (process, stat);
+            return (process, startTime);
         }
 
         // The supervisor (or ip, unshare before it) failed: what it said on standard error is the reason.

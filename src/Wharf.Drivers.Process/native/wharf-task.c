@@ -6,6 +6,7 @@
  * default; where the driver must hear "ready" first, it runs the supervisor shell in TaskLaunch.cs instead.
  *
  * usage: wharf-task EXIT-STATUS-FILE COMMAND [ARGUMENT...]
+ *        wharf-task --serve       (the launcher: requests on standard input, see serve() below)
  *
  * It starts COMMAND (looked up on the PATH of the environment, as the shell does), waits for it, writes its exit
  * code to EXIT-STATUS-FILE (128 + the signal for one a signal ended, as the shell reports it) and exits with it. The
@@ -26,10 +27,16 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -87,15 +94,9 @@ static int write_status(const char *path, int code, int tree_ended)
     return written == length ? 0 : -1;
 }
 
-int main(int argc, char **argv)
+/* Supervises COMMAND in this process, as described at the top; returns the code to exit with. */
+static int supervise(const char *status_path, char **command)
 {
-    if (argc < 3) {
-        dprintf(2, "usage: wharf-task EXIT-STATUS-FILE COMMAND [ARGUMENT...]\n");
-        return 125;
-    }
-
-    const char *status_path = argv[1];
-    char **command = argv + 2;
     struct sigaction keep_running = {0};
     keep_running.sa_handler = ignore;
     sigemptyset(&keep_running.sa_mask);
@@ -133,4 +134,338 @@ int main(int argc, char **argv)
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     write_status(status_path, code, !descendants_remain());
     return code;
+}
+
+/*
+ * The launcher (wharf-task --serve). Starting a program costs milliseconds on some machines (a paravirtualized guest
+ * pays for every exec's and every fork's page tables), and a task started as above costs two programs and a fork of
+ * its own: this supervisor, then the command. The driver therefore keeps one launcher running per agent and asks it
+ * for tasks; it starts each command itself with vfork and exec (no copy of its memory, one program start), and is
+ * the supervisor of all of them: it waits for them and writes each one's exit-status file, as above.
+ *
+ * Its standard input is a SOCK_SEQPACKET socket (inetd style), one message per request:
+ *   uint64 request id, then NUL-terminated strings: working folder, standard output file, standard error file,
+ *   exit-status file, the number of arguments (decimal), the arguments (the command first), then the environment
+ *   (NAME=value) to the end of the message; at most one descriptor (SCM_RIGHTS): a network namespace to enter.
+ * The child enters the namespace, leads a session of its own, enters the folder, opens the files (appending), sets
+ * every signal to its default, none blocked, and execs the command (looked up on the task's PATH). What failed, if
+ * anything did, is known when vfork returns, so a start that fails is reported as such.
+ * Answers, on the same socket, are struct reply: STARTED (pid, or errno and the step that failed, and the process's
+ * start time in clock ticks, field 22 of /proc/PID/stat), and ENDED once a command has ended (pid, exit code as the
+ * shell reports it: 128 + the signal for one a signal ended), after its exit-status file is written. Once the
+ * socket is closed (the agent is gone) it goes on waiting for the commands it started, writing their files, which
+ * is how the next agent learns how they ended, and exits when none is left.
+ *
+ * A command's end is written before the process is reaped (waitid with WNOWAIT), so that whoever sees its /proc
+ * entry gone finds the file. It writes no "tree-ended": the commands are not its only children's ancestors it could
+ * account for, so the driver looks for what is left of each task itself.
+ */
+enum { STARTED = 1, ENDED = 2 };
+enum { STEP_FORK = 1, STEP_NAMESPACE, STEP_SESSION, STEP_FOLDER, STEP_FILES, STEP_REQUEST, STEP_COMMAND };
+
+struct reply {
+    int32_t kind;
+    int32_t pid;
+    int32_t value;
+    int32_t step;
+    uint64_t id;
+    uint64_t start_time;
+};
+
+struct task {
+    pid_t pid;
+    char *status_path;
+};
+
+#define REQUEST_SIZE (1 << 20)
+static char request[REQUEST_SIZE];
+static struct task *tasks;
+static size_t task_count;
+static size_t task_room;
+
+/* What the vfork child leaves in this (shared) memory when it cannot exec the command. */
+static volatile int child_error;
+static volatile int child_step;
+
+static void answer(int socket_fd, struct reply reply)
+{
+    while (send(socket_fd, &reply, sizeof reply, MSG_NOSIGNAL) < 0 && errno == EINTR) {
+    }
+}
+
+/* Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot. */
+static uint64_t start_time_of(pid_t pid)
+{
+    char path[32];
+    char text[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+    ssize_t length = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (length <= 0) {
+        return 0;
+    }
+    text[length] = 0;
+    char *field = strrchr(text, ')');
+    /* After the name (field 2): the state is field 3; 19 more separators lead to field 22. */
+    for (int number = 2; field != NULL && number < 22; number++) {
+        field = strchr(field + 1, ' ');
+    }
+    return field == NULL ? 0 : strtoull(field + 1, NULL, 10);
+}
+
+/* Splits a request into its strings; returns 0 when it is well formed. */
+static int parse(char *text, size_t length, char **fields, char ***command, char ***environment)
+{
+    char *end = text + length;
+    char *at = text;
+    for (int i = 0; i < 5; i++) {
+        char *nul = memchr(at, 0, (size_t)(end - at));
+        if (nul == NULL) {
+            return -1;
+        }
+        fields[i] = at;
+        at = nul + 1;
+    }
+
+    long arguments = strtol(fields[4], NULL, 10);
+    size_t strings = 0;
+    for (char *p = at; p < end; p += strlen(p) + 1) {
+        if (memchr(p, 0, (size_t)(end - p)) == NULL) {
+            return -1;
+        }
+        strings++;
+    }
+    if (arguments < 1 || (size_t)arguments > strings) {
+        return -1;
+    }
+
+    /* The arguments, NULL, the environment, NULL. */
+    char **list = calloc(strings + 2, sizeof *list);
+    if (list == NULL) {
+        return -1;
+    }
+    size_t i = 0;
+    for (char *p = at; p < end; p += strlen(p) + 1) {
+        list[i + (i >= (size_t)arguments ? 1 : 0)] = p;
+        i++;
+    }
+    *command = list;
+    *environment = list + arguments + 1;
+    return 0;
+}
+
+/*
+ * The vfork child: shares the launcher's memory until it execs, so it only makes system calls and leaves why it
+ * failed in child_error and child_step. Its descriptors, folder, namespaces and signal mask are its own.
+ */
+static void __attribute__((noinline)) become_command(int namespace_fd, char **fields, char **command, char **environment)
+{
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    int in = open("/dev/null", O_RDONLY);
+    int out = open(fields[1], O_WRONLY | O_APPEND | O_CREAT, 0644);
+    int err = open(fields[2], O_WRONLY | O_APPEND | O_CREAT, 0644);
+    int step = 0;
+    if (namespace_fd >= 0 && setns(namespace_fd, CLONE_NEWNET) != 0) {
+        step = STEP_NAMESPACE;
+    } else if (setsid() < 0) {
+        step = STEP_SESSION;
+    } else if (chdir(fields[0]) != 0) {
+        step = STEP_FOLDER;
+    } else if (in < 0 || out < 0 || err < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0) {
+        step = STEP_FILES;
+    } else {
+        /* The descriptors above are not closed on exec: they are 0, 1, 2 now, and their first numbers go. */
+        if (in > 2) close(in);
+        if (out > 2) close(out);
+        if (err > 2) close(err);
+        environ = environment;
+        execvp(command[0], command);
+        step = STEP_COMMAND;
+    }
+
+    child_error = errno;
+    child_step = step;
+    _exit(127);
+}
+
+/* vfork in a frame of its own, so that nothing of the caller's lives across it (the child runs on this stack). */
+static pid_t __attribute__((noinline)) start_command(int namespace_fd, char **fields, char **command, char **environment)
+{
+    char **volatile own_environment = environ;
+    child_error = 0;
+    child_step = 0;
+    pid_t child = vfork();
+    if (child == 0) {
+        become_command(namespace_fd, fields, command, environment);
+    }
+    environ = own_environment;
+    return child;
+}
+
+static void launch(int socket_fd, ssize_t length, int namespace_fd)
+{
+    struct reply reply = {.kind = STARTED};
+    memcpy(&reply.id, request, sizeof reply.id);
+    char *fields[5];
+    char **command = NULL;
+    char **environment = NULL;
+    if (task_count == task_room) {
+        size_t room = task_room == 0 ? 64 : task_room * 2;
+        struct task *grown = realloc(tasks, room * sizeof *grown);
+        if (grown == NULL) {
+            reply.step = STEP_FORK;
+            reply.value = ENOMEM;
+            goto done;
+        }
+        tasks = grown;
+        task_room = room;
+    }
+
+    if (parse(request + sizeof reply.id, (size_t)length - sizeof reply.id, fields, &command, &environment) != 0) {
+        reply.step = STEP_REQUEST;
+        reply.value = EINVAL;
+        goto done;
+    }
+
+    char *status_path = strdup(fields[3]);
+    pid_t child = start_command(namespace_fd, fields, command, environment);
+    if (child < 0) {
+        reply.step = STEP_FORK;
+        reply.value = errno;
+        free(status_path);
+    } else if (child_step != 0) {
+        /* It never ran the command; it is reaped with the others and, being no task, answered for no more. */
+        reply.step = child_step;
+        reply.value = child_error;
+        free(status_path);
+    } else {
+        tasks[task_count++] = (struct task){.pid = child, .status_path = status_path};
+        reply.pid = child;
+        reply.start_time = start_time_of(child);
+    }
+
+done:
+    free(command);
+    if (namespace_fd >= 0) {
+        close(namespace_fd);
+    }
+    answer(socket_fd, reply);
+}
+
+/* Writes the ends of the commands that have ended, then reaps every child that has. */
+static void reap(int socket_fd, int listening)
+{
+    for (;;) {
+        siginfo_t info = {0};
+        if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG | WNOWAIT) != 0 || info.si_pid == 0) {
+            return;
+        }
+
+        pid_t ended = info.si_pid;
+        int code = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
+        for (size_t i = 0; i < task_count; i++) {
+            if (tasks[i].pid == ended) {
+                write_status(tasks[i].status_path, code, 0);
+                free(tasks[i].status_path);
+                tasks[i] = tasks[--task_count];
+                if (listening) {
+                    answer(socket_fd, (struct reply){.kind = ENDED, .pid = ended, .value = code});
+                }
+                break;
+            }
+        }
+
+        int ignored;
+        while (waitpid(ended, &ignored, 0) < 0 && errno == EINTR) {
+        }
+    }
+}
+
+static int serve(void)
+{
+    int socket_fd = 0;
+    sigset_t child_ended;
+    sigemptyset(&child_ended);
+    sigaddset(&child_ended, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &child_ended, NULL);
+    int signal_fd = signalfd(-1, &child_ended, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (signal_fd < 0 || fcntl(socket_fd, F_SETFD, FD_CLOEXEC) != 0) {
+        dprintf(2, "wharf-task: cannot serve: %s\n", strerror(errno));
+        return 125;
+    }
+
+    int listening = 1;
+    while (listening || task_count > 0) {
+        struct pollfd watched[2] = {{.fd = signal_fd, .events = POLLIN}, {.fd = socket_fd, .events = POLLIN}};
+        if (poll(watched, listening ? 2 : 1, -1) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return 125;
+        }
+
+        if (watched[0].revents != 0) {
+            struct signalfd_siginfo info;
+            while (read(signal_fd, &info, sizeof info) > 0) {
+            }
+            reap(socket_fd, listening);
+        }
+
+        if (listening && watched[1].revents != 0) {
+            char control[CMSG_SPACE(sizeof(int))];
+            struct iovec part = {.iov_base = request, .iov_len = sizeof request};
+            struct msghdr message = {.msg_iov = &part, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
+            ssize_t length = recvmsg(socket_fd, &message, MSG_CMSG_CLOEXEC);
+            if (length < 0 && (errno == EINTR || errno == EAGAIN)) {
+                continue;
+            }
+
+            int namespace_fd = -1;
+            for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
+                if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS) {
+                    memcpy(&namespace_fd, CMSG_DATA(header), sizeof namespace_fd);
+                }
+            }
+
+            if (length <= 0) {
+                /* The agent is gone: no one to answer; the exit-status files tell the next agent how tasks ended. */
+                listening = 0;
+                close(socket_fd);
+                if (namespace_fd >= 0) {
+                    close(namespace_fd);
+                }
+            } else if ((size_t)length <= sizeof(uint64_t) || (message.msg_flags & MSG_TRUNC) != 0) {
+                uint64_t id = 0;
+                memcpy(&id, request, length >= (ssize_t)sizeof id ? sizeof id : 0);
+                answer(socket_fd, (struct reply){.kind = STARTED, .id = id, .value = EMSGSIZE, .step = STEP_REQUEST});
+                if (namespace_fd >= 0) {
+                    close(namespace_fd);
+                }
+            } else {
+                launch(socket_fd, length, namespace_fd);
+            }
+        }
+    }
+
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--serve") == 0) {
+        return serve();
+    }
+
+    if (argc < 3) {
+        dprintf(2, "usage: wharf-task EXIT-STATUS-FILE COMMAND [ARGUMENT...]\n       wharf-task --serve\n");
+        return 125;
+    }
+
+    return supervise(argv[1], argv + 2);
 }

@@ -60,8 +60,22 @@ public class ProcessDriverConformanceTests : DriverConformanceTests
 
     protected override bool IsAlive(int pid) => ProcStat.Read(pid) is { IsDead: false };
 
-    protected override void KillBehindDriversBack(TaskHandle handle) =>
-        ProcessSession.Signal(handle.State.ProcessId!.Value, handle.State.ProcessStartTime!.Value, Libc.SigKill);
+    /// <summary>
+    /// Kills the task's processes, and takes away the exit code its supervisor (the launcher, or <c>wharf-task</c>
+    /// where it outlived the kill) recorded, as when whoever waited for the task was killed with it.
+    /// </summary>
+    protected override void KillBehindDriversBack(TaskHandle handle)
+    {
+        var (pid, startTime) = (handle.State.ProcessId!.Value, handle.State.ProcessStartTime!.Value);
+        ProcessSession.Signal(pid, startTime, Libc.SigKill);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (ProcStat.Read(pid) is { } entry && entry.StartTime == startTime && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+        }
+
+        File.Delete(Path.Combine(handle.State.Spec.LogDirectory, "exit-status"));
+    }
 
     [Fact]
     public async Task Stop_LeavesNoNetworkNamespaceBehind()

@@ -85,14 +85,33 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
     }
 
     [TaskSupervisorFact]
-    public async Task FoundCommand_IsSupervisedByWharfTask_WhichRecordsTheExitCode()
+    public async Task FoundCommand_IsStartedByTheLauncher_WhichRecordsTheExitCode()
     {
         var spec = Spec("sleep 0.3; exit 5");
 
         Assert.NotNull(HostFacilities.Current.TaskSupervisor);
         var handle = await _driver.StartAsync(spec, Timeout());
         var leader = new FileInfo($"/proc/{handle.State.ProcessId}/exe").LinkTarget;
+        var parent = TaskLauncherTests.ParentOf(handle.State.ProcessId!.Value);
         var result = await _driver.WaitAsync(handle, Timeout());
+
+        // One program start: the command itself leads the task, a child of the launcher.
+        Assert.Equal(Path.GetFileName(new FileInfo("/bin/sh").LinkTarget ?? "/bin/sh"), Path.GetFileName(leader));
+        Assert.Equal("wharf-task", Path.GetFileName(new FileInfo($"/proc/{parent}/exe").LinkTarget));
+        Assert.Equal(5, result.ExitCode);
+        Assert.Equal(["5"], await File.ReadAllLinesAsync(Path.Combine(spec.LogDirectory, "exit-status")));
+    }
+
+    [TaskSupervisorFact]
+    public async Task FoundCommand_WithoutTheLauncher_IsSupervisedByWharfTask_WhichRecordsTheExitCode()
+    {
+        await using var driver = new ProcessDriver(
+            new ProcessDriverOptions { NetworkIsolation = NetworkIsolationMode.Disabled }, HostFacilities.Current with { KeepsLauncher = false });
+        var spec = Spec("sleep 0.3; exit 5");
+
+        var handle = await driver.StartAsync(spec, Timeout());
+        var leader = new FileInfo($"/proc/{handle.State.ProcessId}/exe").LinkTarget;
+        var result = await driver.WaitAsync(handle, Timeout());
 
         Assert.Equal("wharf-task", Path.GetFileName(leader));
         Assert.Equal(5, result.ExitCode);
