@@ -44,8 +44,7 @@ internal sealed partial class SchedulingPass
         for (var i = 0; i < keys.Length; i++)
         {
             var job = _jobs[jobs[i]];
-            var numeric = job.Id.Length <= 18 && long.TryParse(job.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
-            keys[i] = new OrderKey(job.Priority, numeric, jobs[i]);
+            keys[i] = new OrderKey(job.Priority, Numeric(job.Id), jobs[i]);
         }
 
         Array.Sort(keys, new OrderKeyComparer(_jobs));
@@ -53,6 +52,14 @@ internal sealed partial class SchedulingPass
         for (var i = 0; i < keys.Length; i++) ordered[i] = keys[i].Index;
         return ordered;
     }
+
+    /// <summary>Compares two jobs of one queue as a pass orders them (see <see cref="OrderKeyComparer"/>).</summary>
+    internal static int CompareOrder(SchedulingJob a, SchedulingJob b) =>
+        new OrderKeyComparer([a, b]).Compare(new OrderKey(a.Priority, Numeric(a.Id), 0), new OrderKey(b.Priority, Numeric(b.Id), 1));
+
+    /// <summary>An id's numeric value, or -1 when it is not a number of at most 18 digits.</summary>
+    private static long Numeric(string id) =>
+        id.Length <= 18 && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
 
     /// <summary>A job's sort key: its priority, its id's numeric value (-1 when not numeric) and its index.</summary>
     private readonly record struct OrderKey(long Priority, long Numeric, int Index);

@@ -59,6 +59,8 @@ internal sealed partial class ExecutionIndex
                     _dependencyStates.TryAdd(id, (JobState.Failure, false));
                 }
             }
+
+            NoteChange();
         }
 
         SchedulerWake.Set();

@@ -13,6 +13,7 @@ internal sealed partial class ExecutionIndex
         lock (_gate)
         {
             PutNodeLocked(record);
+            NoteChange();
         }
 
         SchedulerWake.Set();
@@ -26,6 +27,7 @@ internal sealed partial class ExecutionIndex
         {
             var agent = AgentLocked(record);
             agent.LeaseExpiresAt = graceUntil is { } grace && grace > record.LeaseExpiresAt ? grace : record.LeaseExpiresAt;
+            NoteChange(); // its state decides whether its nodes are schedulable
         }
     }
 
@@ -56,6 +58,7 @@ internal sealed partial class ExecutionIndex
 
             agent.Sent.Clear();
             agent.Orphans.Clear();
+            NoteChange();
 
             // Jobs on its nodes (after a server restart, or placed while it was away) are its work.
             foreach (var placed in _placed.Values)
@@ -144,6 +147,7 @@ internal sealed partial class ExecutionIndex
             }
 
             agent.Record = agent.Record with { State = AgentState.Lost };
+            NoteChange();
             var nodeIds = new HashSet<string>(StringComparer.Ordinal);
             foreach (var node in _nodes.Values.Where(n => n.Record.AgentId == agentId))
             {

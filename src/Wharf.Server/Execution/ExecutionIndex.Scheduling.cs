@@ -8,9 +8,21 @@ namespace Wharf.Server.Execution;
 /// <summary>Snapshots for scheduling passes, and the reasons waiting jobs wait.</summary>
 internal sealed partial class ExecutionIndex
 {
+    private const int MaxArrivals = 10_000;
+
     private IReadOnlyDictionary<string, JobExplanation> _explanations = new Dictionary<string, JobExplanation>();
     private Dictionary<long, string> _blocked = [];
     private Dictionary<string, WaitingJob> _windowEnds = new(StringComparer.Ordinal);
+    private Dictionary<string, (int Taken, WaitingJob? Last)> _windows = new(StringComparer.Ordinal);
+
+    // The shortcut past passes that cannot change anything (see ExplainArrivals): every change that could alter what
+    // a pass decides for the jobs already waiting bumps _version; a job that only starts to wait is an arrival instead.
+    private readonly List<WaitingJob> _arrivals = [];
+    private readonly Dictionary<string, JobExplanation> _arrivalExplanations = new(StringComparer.Ordinal);
+    private long _version;
+    private long _passVersion = -1;
+    private bool _trackingArrivals;
+    private QuietPass? _quiet;
 
     /// <summary>
     /// The state one pass reads: every node that runs tasks (declared nodes only count for admission; lost ones are
@@ -22,11 +34,19 @@ internal sealed partial class ExecutionIndex
         lock (_gate)
         {
             ForgetDependencyStatesNoOneWaitsFor();
+            _quiet = null;
+            _arrivals.Clear();
+            _trackingArrivals = false;
             if (_waiting.Count == 0)
             {
                 _blocked = [];
                 return null;
             }
+
+            // Jobs that begin to wait from now on are arrivals the next pass may explain without a full pass, if this
+            // one turns out quiet (see Record) and nothing else changes meanwhile.
+            _trackingArrivals = true;
+            _passVersion = _version;
 
             var nodes = new List<SchedulingNode>(_nodes.Count);
             foreach (var node in _nodes.Values)
@@ -58,9 +78,11 @@ internal sealed partial class ExecutionIndex
             var jobs = new List<SchedulingJob>();
             var blocked = new Dictionary<long, string>();
             var windowEnds = new Dictionary<string, WaitingJob>(StringComparer.Ordinal);
+            var windows = new Dictionary<string, (int Taken, WaitingJob? Last)>(StringComparer.Ordinal);
             foreach (var (name, queue) in _queues)
             {
                 var taken = 0;
+                WaitingJob? last = null;
                 foreach (var waiting in queue)
                 {
                     if (taken >= _options.JobsPerQueuePerPass)
@@ -69,13 +91,7 @@ internal sealed partial class ExecutionIndex
                         break;
                     }
 
-                    if (waiting.Dependencies is { } dependencies && DependencyUnmet(waiting.Id, dependencies) is { } unmet)
-                    {
-                        blocked[waiting.Id] = unmet;
-                        continue;
-                    }
-
-                    if (waiting.Peers is { } peers && PeerNotRunning(peers) is { } reason)
+                    if (BlockedReason(waiting) is { } reason)
                     {
                         blocked[waiting.Id] = reason;
                         continue;
@@ -83,11 +99,15 @@ internal sealed partial class ExecutionIndex
 
                     jobs.Add(waiting.Scheduling);
                     taken++;
+                    last = waiting;
                 }
+
+                windows[name] = (taken, last);
             }
 
             _blocked = blocked;
             _windowEnds = windowEnds;
+            _windows = windows;
             return new SchedulingSnapshot
             {
                 Now = now,
@@ -109,13 +129,91 @@ internal sealed partial class ExecutionIndex
         }
     }
 
-    /// <summary>Keeps a pass's explanations: retrieve, browse and explain show them for waiting jobs.</summary>
-    public void Record(SchedulingPlan plan)
+    /// <summary>
+    /// Keeps a pass's explanations (retrieve, browse and explain show them for waiting jobs), and, when the pass was
+    /// quiet, what lets the next passes explain new jobs without a full pass (<see cref="ExplainArrivals"/>).
+    /// </summary>
+    public void Record(SchedulingPlan plan, QuietPass? quiet)
     {
         ArgumentNullException.ThrowIfNull(plan);
         lock (_gate)
         {
             _explanations = plan.Waiting;
+            _arrivalExplanations.Clear();
+            _quiet = quiet;
+            if (quiet is null)
+            {
+                StopTrackingArrivals();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Instead of a full pass: when the last pass placed nothing and held nothing, nothing has changed since its
+    /// snapshot but new jobs, and each new job is one that pass would have failed the same way (see
+    /// <see cref="QuietPass"/>), gives the new jobs the reasons a full pass would, and returns true. A full pass then
+    /// would only repeat the last one for every other job. Returns false, and a full pass must run, otherwise.
+    /// </summary>
+    /// <remarks>
+    /// The snapshot's window (<see cref="ExecutionOptions.JobsPerQueuePerPass"/> jobs of each queue) is kept as a full
+    /// pass would take it: a job past the end of a full window is not looked at; one the snapshot would look at and
+    /// that waits for its dependencies or peers is blocked, as the snapshot would find; one that would move the end of
+    /// the window, or push a job out of it, needs a full pass.
+    /// </remarks>
+    public bool ExplainArrivals(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (_quiet is not { } quiet || _version != _passVersion)
+            {
+                return StopTrackingArrivals();
+            }
+
+            _arrivals.Sort(QueueOrder.Instance);
+            var blocked = new List<(long Id, string Reason)>();
+            var explained = new List<JobExplanation>(_arrivals.Count);
+            foreach (var arrival in _arrivals)
+            {
+                var (taken, last) = _windows.GetValueOrDefault(arrival.Queue);
+                var beforeLast = last is not null && QueueOrder.Instance.Compare(arrival, last) < 0;
+                if (!beforeLast && taken >= _options.JobsPerQueuePerPass)
+                {
+                    // The snapshot would stop at the end of the full window, or at this job, which would become its end.
+                    if (_windowEnds.GetValueOrDefault(arrival.Queue) is { } end && QueueOrder.Instance.Compare(arrival, end) > 0)
+                    {
+                        continue;
+                    }
+
+                    return StopTrackingArrivals();
+                }
+
+                if (BlockedReason(arrival) is { } reason)
+                {
+                    blocked.Add((arrival.Id, reason));
+                    continue;
+                }
+
+                if (beforeLast || quiet.Append(arrival.Scheduling, now) is not { } explanation)
+                {
+                    return StopTrackingArrivals();
+                }
+
+                _windows[arrival.Queue] = (taken + 1, arrival);
+                explained.Add(explanation);
+            }
+
+            foreach (var (id, reason) in blocked)
+            {
+                _blocked[id] = reason;
+            }
+
+            foreach (var explanation in explained)
+            {
+                _arrivalExplanations[explanation.JobId] = explanation;
+            }
+
+            _arrivals.Clear();
+            return true;
         }
     }
 
@@ -142,7 +240,7 @@ internal sealed partial class ExecutionIndex
                 return blocked;
             }
 
-            if (_explanations.TryGetValue(jobId, out var explanation))
+            if (ExplanationOf(jobId) is { } explanation)
             {
                 return explanation.Reason;
             }
@@ -172,7 +270,7 @@ internal sealed partial class ExecutionIndex
             var queue = _queues[waiting.Queue];
             var ahead = queue.GetViewBetween(queue.Min!, waiting).Count - 1;
             var nodes = _nodes.Values.Count(n => !n.Record.Declared && n.Record.State != NodeState.Lost);
-            var explanation = _explanations.GetValueOrDefault(jobId);
+            var explanation = ExplanationOf(jobId);
             var reason = _blocked.GetValueOrDefault(id) ?? explanation?.Reason
                 ?? (ahead > 0 ? $"waiting: {ahead} jobs ahead in queue '{waiting.Queue}'" : "waiting: not yet considered by the scheduler");
             return new WaitingExplanation(waiting.Queue, ahead, reason, explanation?.NodesTotal ?? nodes,
@@ -295,6 +393,45 @@ internal sealed partial class ExecutionIndex
             return _waiting.ContainsKey(id);
         }
     }
+
+    /// <summary>Bumps the version the shortcut past full passes checks: something changed that a pass reads.</summary>
+    private void NoteChange() => _version++;
+
+    /// <summary>Called under the gate when a job starts to wait and nothing else changed.</summary>
+    private void NoteArrival(WaitingJob waiting)
+    {
+        if (!_trackingArrivals)
+        {
+            return;
+        }
+
+        if (_arrivals.Count >= MaxArrivals)
+        {
+            // So many new jobs are worth a full pass; and a server that stopped leading takes no more passes, so the
+            // list must not grow without end.
+            StopTrackingArrivals();
+            return;
+        }
+
+        _arrivals.Add(waiting);
+    }
+
+    private bool StopTrackingArrivals()
+    {
+        _quiet = null;
+        _trackingArrivals = false;
+        _arrivals.Clear();
+        return false;
+    }
+
+    private JobExplanation? ExplanationOf(string jobId) =>
+        _explanations.GetValueOrDefault(jobId) ?? _arrivalExplanations.GetValueOrDefault(jobId);
+
+    /// <summary>Why a waiting job cannot be scheduled yet for want of its dependencies or peers; null when it can.</summary>
+    private string? BlockedReason(WaitingJob waiting) =>
+        waiting.Dependencies is { } dependencies && DependencyUnmet(waiting.Id, dependencies) is { } unmet ? unmet
+        : waiting.Peers is { } peers ? PeerNotRunning(peers)
+        : null;
 
     private string? PeerNotRunning(long[] peers)
     {

@@ -85,8 +85,15 @@ internal sealed partial class ExecutionIndex
                 return;
             }
 
-            RemoveWaiting(id);
+            var removed = RemoveWaiting(id);
             var old = RemovePlaced(id);
+            if (removed || old is not null || _dependedOn.Contains(id))
+            {
+                // A waiting job left or moved, capacity or usage changed, or a dependency's state: what a pass decides
+                // for the others may change. A job that only starts to wait is an arrival (see ExplainArrivals).
+                NoteChange();
+            }
+
             var status = job.Status;
             var ranks = status.Ranks;
             NoteDependencyState(id, job);
@@ -97,7 +104,7 @@ internal sealed partial class ExecutionIndex
             }
             else if (status.State == JobState.InQueue && (ranks is null || ranks.All(r => r.State == RankState.Exited)))
             {
-                AddWaiting(id, job, enqueuedAt ?? job.CreatedAt);
+                NoteArrival(AddWaiting(id, job, enqueuedAt ?? job.CreatedAt));
                 SchedulerWake.Set();
             }
             else if (ranks is not null && (status.State.IsActive() || ranks.Any(r => r.State != RankState.Exited)))
@@ -191,7 +198,7 @@ internal sealed partial class ExecutionIndex
         return true;
     }
 
-    private void AddWaiting(long id, Job job, DateTimeOffset enqueuedAt)
+    private WaitingJob AddWaiting(long id, Job job, DateTimeOffset enqueuedAt)
     {
         var spec = job.Specification;
         var product = spec.Product;
@@ -222,6 +229,7 @@ internal sealed partial class ExecutionIndex
         }
 
         queue.Add(waiting);
+        return waiting;
     }
 
     private PlacedJob? RemovePlaced(long id)
@@ -249,6 +257,7 @@ internal sealed partial class ExecutionIndex
 
         _placed[id] = placed;
         Account(placed, +1);
+        NoteChange();
     }
 
     /// <summary>Adds (+1) or removes (-1) what a placed job holds on its nodes and owes its agents.</summary>
@@ -348,6 +357,8 @@ internal sealed partial class ExecutionIndex
                     placed.Job = placed.Job with { Version = position.Version, Status = placed.Job.Status with { Priority = position.Priority } };
                 }
             }
+
+            NoteChange();
         }
 
         SchedulerWake.Set();

@@ -22,17 +22,23 @@ internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, Executi
     private static readonly TimeSpan IdlePass = TimeSpan.FromSeconds(30);
 
     private readonly Matchmaker _matchmaker = new(options.Scheduler);
+    private long _lastFullPass = time.GetTimestamp();
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         index.SchedulerWake.Set();
         while (!cancellationToken.IsCancellationRequested)
         {
-            await index.SchedulerWake.WaitAsync(IdlePass, time, cancellationToken);
+            var woken = await index.SchedulerWake.WaitAsync(IdlePass, time, cancellationToken);
             try
             {
                 var started = time.GetTimestamp();
-                if (await PassAsync(cancellationToken) == 0)
+
+                // Most wakes in a backlog that cannot move are new jobs of shapes that already failed: the index explains
+                // those without a pass (ExecutionIndex.ExplainArrivals). The idle pass, and one at least every IdlePass
+                // while jobs keep coming, is always full, whatever the shortcut believes.
+                var full = !woken || time.GetElapsedTime(_lastFullPass, started) >= IdlePass;
+                if (await PassAsync(full, cancellationToken) == 0)
                 {
                     // A pass that placed nothing rests three times as long as it took before the next, so that a
                     // stream of new jobs behind a queue that cannot move costs the scheduler at most a quarter of a
@@ -52,13 +58,21 @@ internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, Executi
 
     /// <summary>
     /// One pass: plan, then write the placements; a placement that lost its compare-and-set is tried again next pass.
-    /// Returns how many jobs were placed.
+    /// Unless <paramref name="full"/>, new jobs that the last pass's results already explain are explained without a
+    /// pass (see <see cref="ExecutionIndex.ExplainArrivals"/>). Returns how many jobs were placed.
     /// </summary>
-    public async Task<int> PassAsync(CancellationToken cancellationToken)
+    public async Task<int> PassAsync(bool full, CancellationToken cancellationToken)
     {
         var now = WharfJson.ToMilliseconds(time.GetUtcNow());
         await SettleAdmissionsAsync(now, cancellationToken);
         await LookUpDependenciesAsync(cancellationToken);
+        if (!full && index.ExplainArrivals(now))
+        {
+            await FailDoomedAsync(now, cancellationToken);
+            return 0;
+        }
+
+        _lastFullPass = time.GetTimestamp();
         var snapshot = index.Snapshot(now);
         await FailDoomedAsync(now, cancellationToken);
         if (snapshot is null)
@@ -67,7 +81,7 @@ internal sealed class Scheduler(ExecutionIndex index, IWharfStore store, Executi
         }
 
         var plan = _matchmaker.Schedule(snapshot);
-        index.Record(plan);
+        index.Record(plan, QuietPass.Of(_matchmaker.Options, snapshot, plan));
         var placed = 0;
         foreach (var batch in plan.Placements.Chunk(WriteBatchSize))
         {
