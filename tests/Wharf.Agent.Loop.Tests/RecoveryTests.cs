@@ -27,12 +27,15 @@ public sealed class RecoveryTests
                 await bed.Server.WaitForEventAsync("dead", 0, TaskEventKind.Started);
             }
 
-            var persisted = bed.PersistedTasks().ToDictionary(t => t.Assignment.JobId, t => t.Handle.ProcessId!.Value);
+            var tasks = bed.PersistedTasks().ToDictionary(t => t.Assignment.JobId, t => t.Handle);
+            var persisted = tasks.ToDictionary(t => t.Key, t => t.Value.ProcessId!.Value);
             pids.AddRange(persisted.Values);
             Assert.Equal(["alive", "dead"], persisted.Keys.Order());
-            // Killed with its supervisor while no agent watched: no exit code is recorded anywhere.
+            // Killed while no agent watched, and with it what its supervisor recorded (as when the supervisor is
+            // killed too): no exit code is left anywhere.
             Kill(persisted["dead"]);
             await AgentTestBed.EventuallyAsync(() => !Directory.Exists($"/proc/{persisted["dead"]}"), "the killed task to be gone");
+            File.Delete(Path.Combine(tasks["dead"].Spec.LogDirectory, "exit-status"));
 
             var second = await AgentHost.StartAsync(bed.Options(ProcessDriver()), CancellationToken.None);
             await using (second)
@@ -56,6 +59,41 @@ public sealed class RecoveryTests
         finally
         {
             pids.ForEach(Kill);
+        }
+    }
+
+    [Fact]
+    public async Task Restart_ReportsATaskKilledWhileNoAgentWatched_WithTheSignalItsSupervisorRecorded()
+    {
+        await using var bed = await AgentTestBed.CreateAsync();
+        int? pid = null;
+        try
+        {
+            var first = await AgentHost.StartAsync(bed.Options(ProcessDriver()), CancellationToken.None);
+            await using (first)
+            {
+                bed.Server.Start(AgentTestBed.Assignment("killed", driver: "process", command: ["sleep", "300"]));
+                await bed.Server.WaitForEventAsync("killed", 0, TaskEventKind.Started);
+            }
+
+            pid = Assert.Single(bed.PersistedTasks()).Handle.ProcessId!.Value;
+            Kill(pid.Value);
+            await AgentTestBed.EventuallyAsync(() => !Directory.Exists($"/proc/{pid}"), "the killed task to be gone");
+
+            var second = await AgentHost.StartAsync(bed.Options(ProcessDriver()), CancellationToken.None);
+            await using (second)
+            {
+                // Its supervisor (the driver's launcher, or wharf-task) outlived the agent and wrote down how it ended.
+                var exited = await bed.Server.WaitForEventAsync("killed", 0, TaskEventKind.Exited);
+                Assert.Equal(128 + 9, exited.ExitCode);
+            }
+        }
+        finally
+        {
+            if (pid is { } started)
+            {
+                Kill(started);
+            }
         }
     }
 
