@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using Microsoft.Data.Sqlite;
+using Microsoft.Win32.SafeHandles;
 using Wharf.Storage.Sql;
 using Wharf.Storage.Sqlite;
 using static Wharf.Storage.Tests.JobRequests;
@@ -6,6 +8,7 @@ using static Wharf.Storage.Tests.JobRequests;
 namespace Wharf.Storage.Tests;
 
 /// <summary>The write-ahead log is checkpointed beside the writers, once it passes its threshold, and not inside a commit.</summary>
+[Collection(SqliteCheckpointCollection.Name)]
 public sealed class SqliteCheckpointTests : IAsyncLifetime
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"wharf-checkpoint-{Guid.NewGuid():N}");
@@ -68,6 +71,56 @@ public sealed class SqliteCheckpointTests : IAsyncLifetime
         Assert.True(log > 1_500, $"the log holds {log} frames since its last checkpoint");
     }
 
+    [Fact]
+    public async Task UnderASteadyStreamOfCommits_TheLogStartsOver_InsteadOfGrowing()
+    {
+        // Commits one after another leave no moment in which a checkpoint beside them has copied the whole log, and
+        // SQLite starts the log over only when a writer finds it all copied. Left at that, the log grows by every frame
+        // committed for as long as the stream lasts (or, should the checkpointer fall behind, until a commit
+        // checkpoints itself at eight thresholds). It must instead start over every few thresholds; a slow disk or a
+        // late checkpointer (the first one waits for the JIT) may stretch the odd round, so this asks for some short
+        // rounds, not for every round to be short.
+        const int Threshold = 1000;
+        const int Long = 7 * Threshold;
+        var (store, _) = Open(checkpointFrames: Threshold);
+        await store.MigrateAsync(Ct);
+
+        var rounds = new Dictionary<uint, bool>(); // the log's first salt in each round -> whether it grew past Long
+        using var stop = new CancellationTokenSource();
+        // A thread of its own: the writer keeps the thread pool busy, and a watcher there would miss whole rounds.
+        var watcher = new Thread(() =>
+        {
+            using var log = File.OpenHandle(DatabasePath + "-wal", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var pageBytes = ReadUInt32(log, 8);
+            while (!stop.IsCancellationRequested)
+            {
+                var salt = ReadUInt32(log, 16);
+                rounds[salt] = rounds.GetValueOrDefault(salt) || ReadUInt32(log, LogFrameOffset(Long, pageBytes) + 8) == salt;
+                Thread.Sleep(2);
+            }
+        });
+        watcher.Start();
+        try
+        {
+            for (var i = 0; i < 5000; i++)
+            {
+                Assert.IsType<CreateJobsResult.Created>(await store.Jobs.CreateJobsAsync(Request(Alice, T0, Job()), Ct));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            watcher.Join();
+        }
+
+        // The first round began before the load and the last one is unfinished: only those between count.
+        var finished = rounds.Values.Skip(1).SkipLast(1).ToList();
+        var longRounds = finished.Count(grewLong => grewLong);
+        Assert.True(
+            finished.Count - longRounds >= 2,
+            $"the log started over {finished.Count} times in the stream, {longRounds} of them after growing past {Long} frames");
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
@@ -103,6 +156,23 @@ public sealed class SqliteCheckpointTests : IAsyncLifetime
         return (reader.GetInt32(1), reader.GetInt32(2));
     }
 
+    /// <summary>
+    /// Where frame <paramref name="frame"/> (counted from 1) of the log starts: after the 32-byte log header, each frame
+    /// is a 24-byte header and a page.
+    /// </summary>
+    private static long LogFrameOffset(int frame, uint pageBytes) => 32 + (frame - 1) * (24L + pageBytes);
+
+    /// <summary>
+    /// A big-endian number from the log's file. At 16 the log header holds its first salt, which SQLite counts up by one
+    /// each time the log starts over; each frame header repeats it at 8, so a frame belongs to the current round when
+    /// its salt is the log header's.
+    /// </summary>
+    private static uint ReadUInt32(SafeFileHandle log, long offset)
+    {
+        Span<byte> bytes = stackalloc byte[4];
+        return RandomAccess.Read(log, bytes, offset) == 4 ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : 0;
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
@@ -112,4 +182,14 @@ public sealed class SqliteCheckpointTests : IAsyncLifetime
             await Task.Delay(10);
         }
     }
+}
+
+/// <summary>
+/// The checkpoint tests run alone: how soon the checkpointer gets a thread decides how long the log grows, and tests
+/// running beside them would only make that later.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SqliteCheckpointCollection
+{
+    public const string Name = "sqlite checkpoints";
 }

@@ -27,7 +27,7 @@ public sealed class SqliteEngineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Connections_UseWriteAheadLog_NormalSync_ABusyTimeout_AndForeignKeys()
+    public async Task Connections_UseWriteAheadLog_NormalSync_ABusyTimeout_ForeignKeys_AndALogSizeLimit()
     {
         var store = Open();
         await store.MigrateAsync(Ct);
@@ -37,6 +37,7 @@ public sealed class SqliteEngineTests : IAsyncLifetime
         Assert.Equal("1", await PragmaAsync(session, "synchronous")); // NORMAL
         Assert.Equal("1", await PragmaAsync(session, "foreign_keys"));
         Assert.True(long.Parse(await PragmaAsync(session, "busy_timeout")) >= 1000);
+        Assert.True(long.Parse(await PragmaAsync(session, "journal_size_limit")) > 0); // a log that grew is cut back
     }
 
     [Fact]

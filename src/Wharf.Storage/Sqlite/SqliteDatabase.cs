@@ -37,7 +37,7 @@ internal sealed class SqliteDatabase : SqlDatabase
             DefaultTimeout = BusyTimeoutMilliseconds / 1000,
         }.ToString();
         _writeGate = WriteGates.GetOrAdd(_path, _ => new SemaphoreSlim(1, 1));
-        Checkpoints = new WalCheckpointer(OpenConnectionAsync, checkpointFrames);
+        Checkpoints = new WalCheckpointer(OpenConnectionAsync, EnterWriteAsync, checkpointFrames);
     }
 
     /// <summary>Checkpoints the write-ahead log beside the writers rather than inside a commit.</summary>
@@ -95,8 +95,10 @@ internal sealed class SqliteDatabase : SqlDatabase
             await using (var command = connection.CreateCommand())
             {
                 // Per-connection settings; pooled connections keep them, and setting them again is cheap.
+                // journal_size_limit: see WalCheckpointer.LogFileLimitBytes (without it the log's file keeps its largest size).
                 command.CommandText =
-                    $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+                    $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
+                    $"PRAGMA journal_size_limit = {Checkpoints.LogFileLimitBytes};";
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 

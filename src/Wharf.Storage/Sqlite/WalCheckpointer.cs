@@ -13,6 +13,16 @@ namespace Wharf.Storage.Sqlite;
 /// runs the same PASSIVE checkpoint at the same log size while writers carry on. What a commit promises is unchanged:
 /// with <c>synchronous = NORMAL</c> it is in the log, and the log is fsynced by the next checkpoint, as before. (The
 /// first commit after a complete checkpoint still syncs the restarted log's header itself: SQLite does that in the writer.)
+/// <para>
+/// A checkpoint beside the writers never finishes the log under a steady stream of commits: frames keep arriving while
+/// it copies, and SQLite starts the log over only when a writer finds every frame copied. The log would then grow for
+/// as long as the load lasts (hundreds of MB in the API benchmark), every commit writing fresh file blocks, which the
+/// kernel must allocate and zero. So once the log is <see cref="RestartFactor"/> thresholds long, the checkpointer
+/// copies the few frames left by its last pass while holding this process's write gate: with no commit in between the
+/// log is then complete, and the next commit starts it over, writing the same blocks again. Commits wait for that pass,
+/// which still syncs the log and the file (a few ms, once every few thresholds), rather than for a whole checkpoint.
+/// It is still PASSIVE: it never waits for a reader, so a long read only postpones the restart, as it would SQLite's own.
+/// </para>
 /// </summary>
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
@@ -25,6 +35,12 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     /// </summary>
     private const int FallbackFactor = 8;
 
+    /// <summary>How many thresholds long the log may grow before a checkpoint holds the write gate to let it start over.</summary>
+    private const int RestartFactor = 4;
+
+    /// <summary>SQLite's default page size, which Wharf keeps, and the header SQLite writes before each page in the log.</summary>
+    private const int FrameBytes = 4096 + 24;
+
     private static readonly ConcurrentDictionary<nint, WalCheckpointer> Registered = new();
     private static readonly WalHook Hook = OnCommitted;
     private static readonly nint HookPointer = Marshal.GetFunctionPointerForDelegate(Hook);
@@ -33,6 +49,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
 
     private readonly nint _id = (nint)Interlocked.Increment(ref _nextId);
     private readonly Func<CancellationToken, Task<DbConnection>> _open;
+    private readonly Func<CancellationToken, Task<IAsyncDisposable?>> _enterWrite;
     private readonly int _thresholdFrames;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -44,11 +61,16 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private int _disposed;
 
     /// <param name="open">Opens a connection to the file (its WAL hook attached, which is harmless here).</param>
+    /// <param name="enterWrite">Waits for this process's write gate on the file; disposing the result releases it.</param>
     /// <param name="thresholdFrames">How many log frames not yet copied to the file start a checkpoint.</param>
-    public WalCheckpointer(Func<CancellationToken, Task<DbConnection>> open, int thresholdFrames = DefaultThresholdFrames)
+    public WalCheckpointer(
+        Func<CancellationToken, Task<DbConnection>> open,
+        Func<CancellationToken, Task<IAsyncDisposable?>> enterWrite,
+        int thresholdFrames = DefaultThresholdFrames)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(thresholdFrames);
         _open = open;
+        _enterWrite = enterWrite;
         _thresholdFrames = thresholdFrames;
         Registered[_id] = this;
         _loop = Task.Run(RunAsync);
@@ -56,6 +78,14 @@ internal sealed class WalCheckpointer : IAsyncDisposable
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int WalHook(nint context, nint database, nint schema, int frames);
+
+    /// <summary>
+    /// The size in bytes to which a commit that starts the log over cuts the log's file (<c>PRAGMA journal_size_limit</c>).
+    /// It is above the length at which the log normally starts over, so the file's blocks are written again rather than
+    /// freed and allocated anew; only a log that grew past it (a long read or a late checkpoint kept it from starting
+    /// over) gives space back.
+    /// </summary>
+    public long LogFileLimitBytes => (long)_thresholdFrames * (RestartFactor + 2) * FrameBytes;
 
     /// <summary>How many checkpoints this checkpointer has completed.</summary>
     public int Completed => Volatile.Read(ref _completed);
@@ -176,16 +206,35 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private async Task CheckpointAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _open(cancellationToken).ConfigureAwait(false);
+        var log = await CheckpointPassiveAsync(connection, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _completed);
+        if (log < _thresholdFrames * RestartFactor)
+        {
+            return;
+        }
+
+        // The pass above copied the bulk beside the writers; only what they committed meanwhile is left, and with the
+        // gate held nothing more arrives, so this pass completes the log (unless a reader still needs some of it).
+        await using (await _enterWrite(cancellationToken).ConfigureAwait(false))
+        {
+            await CheckpointPassiveAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One PASSIVE checkpoint; returns the log's length in frames and records how many of them are in the file.</summary>
+    private async Task<int> CheckpointPassiveAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
 
         // PASSIVE, as SQLite's automatic checkpoint: copies what no reader still needs, never waits for a lock.
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            Volatile.Write(ref _checkpointedFrames, Math.Max(0, reader.GetInt32(2)));
+            return 0;
         }
 
-        Interlocked.Increment(ref _completed);
+        Volatile.Write(ref _checkpointedFrames, Math.Max(0, reader.GetInt32(2)));
+        return reader.GetInt32(1);
     }
 }
