@@ -47,7 +47,11 @@ internal sealed partial class SchedulingPass
             keys[i] = new OrderKey(job.Priority, Numeric(job.Id), jobs[i]);
         }
 
-        Array.Sort(keys, new OrderKeyComparer(_jobs));
+        // The server hands the jobs over in queue order already: then checking it costs a pass, sorting n log n.
+        var comparer = new OrderKeyComparer(_jobs);
+        var sorted = true;
+        for (var i = 1; i < keys.Length && sorted; i++) sorted = comparer.Compare(keys[i - 1], keys[i]) <= 0;
+        if (!sorted) Array.Sort(keys, comparer);
         var ordered = new int[keys.Length];
         for (var i = 0; i < keys.Length; i++) ordered[i] = keys[i].Index;
         return ordered;
