@@ -19,8 +19,9 @@ internal sealed record HostFacilities
     public string? TaskSupervisor { get; init; }
 
     /// <summary>
-    /// Whether tasks that <see cref="TaskSupervisor"/> supervises are forked by one resident <c>wharf-task --serve</c>
-    /// (<see cref="TaskLauncher"/>) rather than each started as a program: true wherever the supervisor is.
+    /// Whether the commands of tasks that <see cref="TaskSupervisor"/> would supervise are started and supervised by one
+    /// resident <c>wharf-task --serve</c> (<see cref="TaskLauncher"/>) rather than each under a <c>wharf-task</c> of its
+    /// own: true wherever the supervisor is.
     /// </summary>
     public bool KeepsLauncher { get; init; }
     public string? Ip { get; init; }

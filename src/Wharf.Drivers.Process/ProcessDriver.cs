@@ -180,7 +180,7 @@ public sealed partial class ProcessDriver : IDriver, ILogStreamingDriver
 
     /// <summary>
     /// How the task's leader is started: by the launcher where the command is <c>wharf-task</c>'s (one program start
-    /// per task), else by this process; an unnamed namespace is entered by the launcher's copy with the descriptor
+    /// per task), else by this process. An unnamed namespace is entered by the launcher's child with the descriptor
     /// handed to it, or by starting the chain from a thread inside it: no program is run for it.
     /// </summary>
     private Func<LaunchCommand, Task<SupervisorProcess>> Spawner(LaunchCommand command, JobNetwork? network)

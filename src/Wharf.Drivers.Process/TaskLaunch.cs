@@ -17,7 +17,9 @@ namespace Wharf.Drivers.Process;
 /// can fail (no mounts, no <c>ip</c>, a command the driver itself finds), it is not asked to answer, and the task
 /// counts as started once the supervisor runs: one wait for a shell to start fewer per task. There the supervisor is
 /// <c>wharf-task</c> (<c>native/wharf-task.c</c>, built beside the driver where the machine has a C compiler), which does
-/// the same in a few system calls: a static program starts in a fraction of a shell's time. It sends the task's output
+/// the same in a few system calls: a static program starts in a fraction of a shell's time; where the driver's
+/// launcher runs (<see cref="TaskLauncher"/>), the same arguments go to it, and it starts and supervises the command
+/// itself, so only the command is a program start. It sends the task's output
 /// straight to the log files (never through the agent, so a task outlives an agent restart without losing output or
 /// dying of a broken pipe), runs the command in the foreground and writes its exit code to a file, which is how a
 /// restarted agent learns how a task ended while it was away (the driver deletes the file before the start, and
@@ -110,8 +112,8 @@ internal static class TaskLaunch
 
     /// <summary>
     /// Starts the chain and waits for the supervisor's <c>ready</c>; throws <see cref="TaskStartException"/> with the
-    /// reason when it never comes. Also returns the leader's <c>/proc</c> entry, read at once: a quick command may have
-    /// ended, and its leader been reaped, by the time <c>ready</c> is read.
+    /// reason when it never comes. Also returns the leader's start time, as its starter told it or read from
+    /// <c>/proc</c> at once: a quick command may have ended, and its leader been reaped, by the time <c>ready</c> is read.
     /// </summary>
     public static async Task<(SupervisorProcess Process, long? StartTime)> StartAsync(
         LaunchCommand command, TaskSpec spec, Func<LaunchCommand, Task<SupervisorProcess>> spawn, CancellationToken cancellationToken)
