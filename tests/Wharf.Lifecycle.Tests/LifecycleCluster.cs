@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Wharf.Agent;
 using Wharf.Client;
@@ -49,7 +47,7 @@ internal sealed class LifecycleCluster : IAsyncDisposable
 
         var cluster = new LifecycleCluster(root);
         cluster.Server = await WharfServerHost.StartAsync(
-            new WharfServerOptions { DataDirectory = cluster.DataDirectory, Urls = $"http://127.0.0.1:{FreePort()}", CatalogDirectories = [catalog] },
+            new WharfServerOptions { DataDirectory = cluster.DataDirectory, Urls = "http://127.0.0.1:0", CatalogDirectories = [catalog] },
             CancellationToken.None);
         cluster.AdminToken = (await File.ReadAllTextAsync(cluster.Server.AdminTokenPath)).Trim();
         cluster.Admin = new WharfClient(cluster.Server.BaseAddress, cluster.AdminToken);
@@ -127,12 +125,5 @@ internal sealed class LifecycleCluster : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Wharf.Agent;
@@ -36,7 +34,7 @@ public sealed class TychoCluster : IAsyncLifetime
             new WharfServerOptions
             {
                 DataDirectory = data,
-                Urls = $"http://127.0.0.1:{FreePort()}",
+                Urls = "http://127.0.0.1:0",
                 CatalogDirectories = [Path.Combine(RepositoryRoot(), "examples", "catalog")],
                 Execution = new ExecutionOptions { LeaseTimeout = TimeSpan.FromSeconds(3) },
             },
@@ -111,12 +109,5 @@ public sealed class TychoCluster : IAsyncLifetime
         }
 
         throw new InvalidOperationException("cannot find the repository root (Wharf.slnx) above " + AppContext.BaseDirectory);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
