@@ -45,6 +45,9 @@ internal sealed class TaskLauncher
     /// <summary>The launcher's process id.</summary>
     public int Pid { get; }
 
+    /// <summary>Whether the launcher answers no more (it ended, or was told no more requests come).</summary>
+    public bool IsClosed => _closed;
+
     /// <summary>The running launcher, started now when there is none; null when it cannot be started here.</summary>
     public static TaskLauncher? For(string supervisor)
     {

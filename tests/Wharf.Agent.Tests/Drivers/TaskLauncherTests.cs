@@ -12,6 +12,9 @@ namespace Wharf.Agent.Tests.Drivers;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class TaskLauncherTests : IDisposable
 {
+    /// <summary>A script's start that waits until the test writes <c>go</c> in its folder (<see cref="Go"/>).</summary>
+    private const string UntilGo = "while [ ! -e go ]; do sleep 0.02; done; ";
+
     private readonly TestDirectory _directory = new();
     private TaskLauncher? _launcher;
 
@@ -19,10 +22,11 @@ public sealed class TaskLauncherTests : IDisposable
     public async Task Task_IsTheLaunchersChild_LeadsItsOwnSession_AndItsEndComesWithItsExitCode()
     {
         var launcher = Launcher();
-        var (command, status) = Command("t1", "read -r _ _ _ parent _ session _ < /proc/self/stat; echo \"$session\"; sleep 0.5; exit 3");
+        var (command, status) = Command("t1", "read -r _ _ _ parent _ session _ < /proc/self/stat; echo \"$session\"; " + UntilGo + "exit 3");
 
         var process = await launcher.StartAsync(command, networkNamespace: null);
         var (parent, startTime) = (ParentOf(process.Id), ProcStat.Read(process.Id)?.StartTime);
+        Go("t1");
         var code = await process.Exit.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(3, code);
@@ -59,10 +63,18 @@ public sealed class TaskLauncherTests : IDisposable
     public async Task AgentGone_TheLauncherStillWritesTheEndOfWhatItStarted_ThenExits()
     {
         var launcher = Launcher();
-        var (command, status) = Command("t6", "sleep 0.5; exit 6");
+        var (command, status) = Command("t6", UntilGo + "exit 6");
         var process = await launcher.StartAsync(command, null);
 
         launcher.Disconnect();
+        // Once the launcher has stopped answering, so that the end below is one nobody reports.
+        var closing = DateTime.UtcNow.AddSeconds(10);
+        while (!launcher.IsClosed && DateTime.UtcNow < closing)
+        {
+            await Task.Delay(10);
+        }
+
+        Go("t6");
 
         Assert.Null(await process.Exit.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(["6"], await File.ReadAllLinesAsync(status));
@@ -79,10 +91,11 @@ public sealed class TaskLauncherTests : IDisposable
     public async Task LauncherKilled_ItsRunningTaskRunsOn_ItsEndIsStillSeen_AndLaterStartsFail()
     {
         var launcher = Launcher();
-        var (command, _) = Command("t3", "sleep 0.5; exit 7");
+        var (command, _) = Command("t3", UntilGo + "exit 7");
         var process = await launcher.StartAsync(command, null);
 
         System.Diagnostics.Process.GetProcessById(launcher.Pid).Kill();
+        Go("t3");
         var code = await process.Exit.WaitAsync(TimeSpan.FromSeconds(30));
 
         // Nobody waited for it, so its code is unknown; its end is still seen.
@@ -100,6 +113,8 @@ public sealed class TaskLauncherTests : IDisposable
 
         _directory.Dispose();
     }
+
+    private void Go(string folder) => File.WriteAllText(_directory.Combine(folder, "go"), "");
 
     private TaskLauncher Launcher() =>
         _launcher = TaskLauncher.StartNew(HostFacilities.Current.TaskSupervisor!) ?? throw new InvalidOperationException("no launcher");
