@@ -9,9 +9,6 @@ namespace Wharf.Agent.Tests.Drivers;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class ProcessDriverLaunchTests : IAsyncLifetime
 {
-    /// <summary>A script's start that waits until the test has looked at the running task and written <c>go</c>.</summary>
-    private const string UntilGo = "while [ ! -e go ]; do sleep 0.02; done; ";
-
     private readonly TestDirectory _directory = new();
     private readonly ProcessDriver _driver = new(new ProcessDriverOptions { NetworkIsolation = NetworkIsolationMode.Disabled });
 
@@ -90,7 +87,7 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
     [TaskSupervisorFact]
     public async Task FoundCommand_IsStartedByTheLauncher_WhichRecordsTheExitCode()
     {
-        var spec = Spec(UntilGo + "exit 5");
+        var spec = Spec(TaskLauncherTests.UntilGo + "exit 5");
 
         Assert.NotNull(HostFacilities.Current.TaskSupervisor);
         var handle = await _driver.StartAsync(spec, Timeout());
@@ -111,7 +108,7 @@ public sealed class ProcessDriverLaunchTests : IAsyncLifetime
     {
         await using var driver = new ProcessDriver(
             new ProcessDriverOptions { NetworkIsolation = NetworkIsolationMode.Disabled }, HostFacilities.Current with { KeepsLauncher = false });
-        var spec = Spec(UntilGo + "exit 5");
+        var spec = Spec(TaskLauncherTests.UntilGo + "exit 5");
 
         var handle = await driver.StartAsync(spec, Timeout());
         var leader = new FileInfo($"/proc/{handle.State.ProcessId}/exe").LinkTarget;

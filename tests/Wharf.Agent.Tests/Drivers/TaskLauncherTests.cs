@@ -12,8 +12,8 @@ namespace Wharf.Agent.Tests.Drivers;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class TaskLauncherTests : IDisposable
 {
-    /// <summary>A script's start that waits until the test writes <c>go</c> in its folder (<see cref="Go"/>).</summary>
-    private const string UntilGo = "while [ ! -e go ]; do sleep 0.02; done; ";
+    /// <summary>A script's start that waits until the test, having looked at the running task, writes <c>go</c> in its folder.</summary>
+    internal const string UntilGo = "while [ ! -e go ]; do sleep 0.02; done; ";
 
     private readonly TestDirectory _directory = new();
     private TaskLauncher? _launcher;
