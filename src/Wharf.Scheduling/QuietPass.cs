@@ -185,29 +185,16 @@ public sealed class QuietPass
             hash.Add(queue, StringComparer.Ordinal);
             hash.Add(_filterKey, StringComparer.Ordinal);
             hash.Add(_strategy);
-            hash.Add(demand.Count);
-            for (var i = 0; i < demand.Count; i++) hash.Add(demand[i]);
+            JobDemand.AddTo(ref hash, demand);
             _hash = hash.ToHashCode();
         }
 
         public static Shape Of(SchedulingJob job) =>
             new(job.Queue ?? "default", job.Constraints ?? PlacementConstraints.None, job.Demand ?? []);
 
-        public bool Equals(Shape other)
-        {
-            if (_hash != other._hash || _strategy != other._strategy || !string.Equals(_queue, other._queue, StringComparison.Ordinal)
-                || !string.Equals(_filterKey, other._filterKey, StringComparison.Ordinal) || _demand.Count != other._demand.Count)
-            {
-                return false;
-            }
-
-            for (var i = 0; i < _demand.Count; i++)
-            {
-                if (_demand[i] != other._demand[i]) return false;
-            }
-
-            return true;
-        }
+        public bool Equals(Shape other) =>
+            _hash == other._hash && _strategy == other._strategy && string.Equals(_queue, other._queue, StringComparison.Ordinal)
+            && string.Equals(_filterKey, other._filterKey, StringComparison.Ordinal) && JobDemand.Same(_demand, other._demand);
 
         public override bool Equals(object? obj) => obj is Shape other && Equals(other);
 

@@ -19,20 +19,12 @@ internal readonly struct ShapeKey : IEquatable<ShapeKey>
         var hash = new HashCode();
         hash.Add(filter.Id);
         hash.Add(strategy);
-        hash.Add(demand.Count);
-        for (var i = 0; i < demand.Count; i++) hash.Add(demand[i]);
+        JobDemand.AddTo(ref hash, demand);
         _hash = hash.ToHashCode();
     }
 
-    public bool Equals(ShapeKey other)
-    {
-        if (_hash != other._hash || !ReferenceEquals(_filter, other._filter) || _strategy != other._strategy) return false;
-        if (ReferenceEquals(_demand, other._demand)) return true;
-        if (_demand.Count != other._demand.Count) return false;
-        for (var i = 0; i < _demand.Count; i++)
-            if (_demand[i] != other._demand[i]) return false;
-        return true;
-    }
+    public bool Equals(ShapeKey other) =>
+        _hash == other._hash && ReferenceEquals(_filter, other._filter) && _strategy == other._strategy && JobDemand.Same(_demand, other._demand);
 
     public override bool Equals(object? obj) => obj is ShapeKey other && Equals(other);
 
