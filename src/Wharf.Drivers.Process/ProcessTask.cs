@@ -67,6 +67,13 @@ internal sealed class ProcessTask
     {
         // Null when something else reaped the leader (SIGCHLD ignored by whoever started the agent): its supervisor's record tells.
         var code = await Process!.Exit.ConfigureAwait(false);
+        if (code is { } reported && !Process.MayRecordTreeEnded)
+        {
+            // The launcher reported the code and writes no tree-ended: its record would say nothing more.
+            Ended(ExitResult.FromExitCode(reported));
+            return;
+        }
+
         var record = ReadRecord(Handle.State.Spec);
         TreeEnded = record.TreeEnded;
         Ended(code is { } exitCode

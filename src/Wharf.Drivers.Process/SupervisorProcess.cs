@@ -37,9 +37,15 @@ internal sealed class SupervisorProcess
     /// <summary>When the leader started (clock ticks since boot, as in <c>/proc</c>), where its starter told; else read from <c>/proc</c>.</summary>
     public long? StartTime { get; private init; }
 
+    /// <summary>
+    /// Whether the leader's exit-status file may say <c>tree-ended</c> (<c>wharf-task</c> as the leader); false for a
+    /// command the launcher started, whose record holds only the code it also reports.
+    /// </summary>
+    public bool MayRecordTreeEnded { get; private init; } = true;
+
     /// <summary>A command the task launcher started and supervises (<see cref="TaskLauncher"/>): its child, not this process's.</summary>
     public static SupervisorProcess Launched(int pid, long startTime, Task<int?> exit) =>
-        new(pid, Stream.Null, Stream.Null, exit, null) { StartTime = startTime };
+        new(pid, Stream.Null, Stream.Null, exit, null) { StartTime = startTime, MayRecordTreeEnded = false };
 
     /// <summary>Starts <paramref name="command"/> on the calling thread (so in the calling thread's network namespace).</summary>
     public static SupervisorProcess Start(LaunchCommand command)
