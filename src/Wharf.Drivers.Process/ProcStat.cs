@@ -23,6 +23,7 @@ internal readonly record struct ProcStat(int ProcessId, char State, int ProcessG
     private const int EntryNameOffset = 19;
 
     private static readonly object ScanGate = new();
+    private static readonly Lazy<string?> CurrentBoot = new(ReadBootId);
     private static List<Query> _pending = [];
     private static bool _scanning;
 
@@ -89,7 +90,10 @@ internal readonly record struct ProcStat(int ProcessId, char State, int ProcessG
     public static List<int> InNetworkNamespace(string identity) => Answer(new Query(null, Encoding.UTF8.GetBytes(identity))).Pids;
 
     /// <summary>This boot's id: process ids and start times only mean something within one boot.</summary>
-    public static string? BootId()
+    /// <remarks>Read once per process (it cannot change while the process runs): every task start records it.</remarks>
+    public static string? BootId() => CurrentBoot.Value;
+
+    private static string? ReadBootId()
     {
         try
         {
