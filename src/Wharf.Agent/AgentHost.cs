@@ -62,7 +62,7 @@ public sealed class AgentHost : IAsyncDisposable
 
         var log = options.LoggerFactory.CreateLogger("Wharf.Agent");
         // Timeouts are set per request: the long poll needs more time than any other call.
-        var http = new HttpClient { BaseAddress = options.ServerUrl, Timeout = Timeout.InfiniteTimeSpan };
+        var http = new HttpClient(options.ServerHandler ?? new SocketsHttpHandler()) { BaseAddress = options.ServerUrl, Timeout = Timeout.InfiniteTimeSpan };
         var client = new WharfClient(http, options.AgentToken);
         var detaching = new CancellationTokenSource();
         var drivers = options.Drivers.ToDictionary(d => d.Kind, StringComparer.Ordinal);

@@ -11,6 +11,12 @@ public sealed record AgentOptions
     /// <summary>The server's base address (<c>http://127.0.0.1:8080/</c>).</summary>
     public required Uri ServerUrl { get; init; }
 
+    /// <summary>
+    /// How requests reach the server, where not over the network: an agent in the server's own process (the local
+    /// agent of <c>wharf up</c>) passes the server's in-memory handler. The agent disposes it when it stops.
+    /// </summary>
+    public HttpMessageHandler? ServerHandler { get; init; }
+
     /// <summary>An agent token issued by the server (<c>POST /api/tokens</c> with role <c>agent</c>).</summary>
     public required string AgentToken { get; init; }
 

@@ -81,6 +81,13 @@ public sealed class WharfServerHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A handler that takes requests to this server's application in memory, for a client in this process (the local
+    /// agent of <c>wharf up</c>): the same pipeline as over the network, without a socket. Its requests need absolute
+    /// addresses, as any; <see cref="BaseAddress"/> serves.
+    /// </summary>
+    public HttpMessageHandler CreateInProcessHandler() => _app.Services.GetRequiredService<InProcessServer>().CreateHandler();
+
     /// <summary>Completes when the server stops (disposed, or the process is asked to stop).</summary>
     public Task WaitForShutdownAsync(CancellationToken ct) => _app.WaitForShutdownAsync(ct);
 

@@ -8,7 +8,8 @@ namespace Wharf.Cli.Hosting;
 
 /// <summary>
 /// The local agent of <c>wharf up</c>: an <see cref="AgentHost"/> with the process driver, in the same process as the
-/// server and talking to it over HTTP like any other agent. Its token is issued through the admin API on the first
+/// server and talking to it through the server's in-memory handler: the same requests, through the same pipeline, as
+/// any other agent's, without the network. Its token is issued through the admin API on the first
 /// start and kept in <c>{data}/agent.token</c> (mode 0600) for the next ones; its state is in <c>{data}/agent</c>.
 /// </summary>
 internal static class EmbeddedAgent
@@ -40,6 +41,7 @@ internal static class EmbeddedAgent
     private static AgentOptions Options(WharfServerHost host, string dataDirectory, string token, bool keepTasks, ILoggerFactory loggerFactory) => new()
     {
         ServerUrl = host.BaseAddress,
+        ServerHandler = host.CreateInProcessHandler(),
         AgentToken = token,
         StateDirectory = Path.Combine(dataDirectory, StateFolderName),
         DataDirectory = dataDirectory,

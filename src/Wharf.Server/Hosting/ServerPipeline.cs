@@ -32,6 +32,7 @@ internal static class ServerPipeline
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + RequestBody.DrainAllowance;
         });
+        InProcessServer.Register(builder.Services);
         ConfigureLogging(builder.Logging);
         ConfigureServices(builder.Services, options, store);
 
