@@ -15,6 +15,7 @@ internal sealed partial class NetworkTopology(string ip, NamespaceThread threads
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, JobNetwork> _networks = new(StringComparer.Ordinal);
+    private readonly StraySweeper _strays = new();
 
     /// <summary>
     /// Adds a rank of <paramref name="spec"/>'s job to the job's namespace, making it (or adopting one that already
@@ -193,7 +194,22 @@ internal sealed partial class NetworkTopology(string ip, NamespaceThread threads
 
         network.PeerForwards.Clear();
         // Whatever still runs in the namespace belongs to the job (a process that left its rank's session): end it.
-        var members = network.Identity is { } identity && network.MayHoldStrays ? ProcStat.InNetworkNamespace(identity) : [];
+        // An unnamed namespace's strays are ended a moment later, with those of other namespaces, off this path; a
+        // named one's now, before it is deleted.
+        List<int> members = [];
+        if (network.Identity is { } identity && network.MayHoldStrays)
+        {
+            if (network.Named)
+            {
+                members = ProcStat.InNetworkNamespace(identity);
+            }
+            else
+            {
+                _strays.Add(identity, network.Handle);
+                network.Handle = null;
+            }
+        }
+
         if (network.Identity is null && network.Named && network.MayHoldStrays)
         {
             var (_, pids, _) = await SystemCommand.TryRunAsync(ip, ["netns", "pids", network.Name], cancellationToken).ConfigureAwait(false);
@@ -263,6 +279,7 @@ internal sealed partial class NetworkTopology(string ip, NamespaceThread threads
         }
 
         _gate.Release();
+        await _strays.DisposeAsync().ConfigureAwait(false);
     }
 
     [GeneratedRegex(@"^\d+:\s+wh(\d+)@", RegexOptions.Multiline)]

@@ -84,10 +84,27 @@ internal readonly record struct ProcStat(int ProcessId, char State, int ProcessG
     }
 
     /// <summary>The processes of a session, zombies included, as a pass over the process table that began after this call finds them.</summary>
-    public static List<ProcStat> InSession(int sessionId) => Answer(new Query(sessionId, null)).Stats;
+    public static List<ProcStat> InSession(int sessionId)
+    {
+        var query = new Query(sessionId, null);
+        Answer(query);
+        return query.Stats;
+    }
 
     /// <summary>The processes other than this one that run in the network namespace with this identity (<c>net:[4026532301]</c>).</summary>
-    public static List<int> InNetworkNamespace(string identity) => Answer(new Query(null, Encoding.UTF8.GetBytes(identity))).Pids;
+    public static List<int> InNetworkNamespace(string identity) => InNetworkNamespaces([identity])[0];
+
+    /// <summary>For each of <paramref name="identities"/>, in order, the processes other than this one in that network namespace: one pass for all.</summary>
+    public static List<int>[] InNetworkNamespaces(IReadOnlyList<string> identities)
+    {
+        var queries = identities.Select(identity => new Query(null, Encoding.UTF8.GetBytes(identity))).ToArray();
+        if (queries.Length > 0)
+        {
+            Answer(queries);
+        }
+
+        return [.. queries.Select(q => q.Pids)];
+    }
 
     /// <summary>This boot's id: process ids and start times only mean something within one boot.</summary>
     /// <remarks>Read once per process (it cannot change while the process runs): every task start records it.</remarks>
@@ -119,24 +136,30 @@ internal readonly record struct ProcStat(int ProcessId, char State, int ProcessG
     }
 
     /// <summary>
-    /// Answers <paramref name="query"/> with a pass that starts after it was asked: a pass already under way may have
-    /// read a process before it changed (a leader that has since ended would show as alive), so a caller that finds
-    /// one running waits for it to end, and the next pass answers everyone who asked meanwhile.
+    /// Answers <paramref name="queries"/> with a pass that starts after they were asked: a pass already under way may
+    /// have read a process before it changed (a leader that has since ended would show as alive), so a caller that
+    /// finds one running waits for it to end, and the next pass answers everyone who asked meanwhile.
     /// </summary>
-    private static Query Answer(Query query)
+    private static void Answer(params Query[] queries)
     {
         List<Query> batch;
         lock (ScanGate)
         {
-            _pending.Add(query);
-            while (_scanning && !query.Answered)
+            // Added together, so answered together: the first stands for all.
+            _pending.AddRange(queries);
+            while (_scanning && !queries[0].Answered)
             {
                 Monitor.Wait(ScanGate);
             }
 
-            if (query.Answered)
+            if (queries[0].Answered)
             {
-                return query.Failure is null ? query : throw new IOException("the process table could not be read", query.Failure);
+                if (queries[0].Failure is { } earlier)
+                {
+                    throw new IOException("the process table could not be read", earlier);
+                }
+
+                return;
             }
 
             batch = _pending;
@@ -168,8 +191,6 @@ internal readonly record struct ProcStat(int ProcessId, char State, int ProcessG
                 Monitor.PulseAll(ScanGate);
             }
         }
-
-        return query;
     }
 
     private static void Pass(List<Query> batch)

@@ -85,6 +85,43 @@ public sealed class ProcessTableTests : IDisposable
     }
 
     [Fact]
+    public async Task NamespaceScan_OfSeveralNamespaces_AnswersEachInOrder()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var child = Start("/usr/bin/sleep", "30");
+        var identity = NamespaceIdentity.Of(Environment.ProcessId)!;
+        await WaitForAsync(() => NamespaceIdentity.Of(child.Id) == identity ? identity : null);
+
+        var answers = ProcStat.InNetworkNamespaces(["net:[1]", identity, "net:[2]"]);
+
+        Assert.Equal(3, answers.Length);
+        Assert.Empty(answers[0]);
+        Assert.Contains(child.Id, answers[1]);
+        Assert.Empty(answers[2]);
+        Assert.Empty(ProcStat.InNetworkNamespaces([]));
+    }
+
+    [IsolationFact]
+    public async Task StraySweeper_EndsWhatRunsInANamespace_AfterGathering()
+    {
+        // Not this process's own namespace, where every process but this one would be ended: one of the stray's own
+        // (unshare -n needs what the driver's namespaces need).
+        var stray = Start("/usr/bin/unshare", "-n", "/usr/bin/sleep", "30");
+        var identity = await WaitForAsync(() => NamespaceIdentity.Of(stray.Id) is { } id && id != NamespaceIdentity.Of(Environment.ProcessId) ? id : null);
+        await using (var sweeper = new StraySweeper())
+        {
+            sweeper.Add(identity, handle: null);
+            Assert.True(stray.WaitForExit(TimeSpan.FromSeconds(10)), "the stray still runs");
+        }
+
+        Assert.Equal(137, stray.ExitCode);
+    }
+
+    [Fact]
     public async Task Scans_AskedAtOnce_EachGetTheirOwnAnswer()
     {
         if (!OperatingSystem.IsLinux())
