@@ -45,9 +45,13 @@ public sealed class SeedScenarioTests(ITestOutputHelper output) : IAsyncLifetime
         var databaseId = await PostVerbatimAsync(Seed000.DatabaseBody);
         await _cluster.WaitForStateAsync(databaseId, JobState.Running);
 
-        // A peer resolves 'database' and connects to its port; it prints the address it used.
+        // A peer resolves 'database' and connects to its port; it prints the address it used. RUNNING means the
+        // database's process started, not that it listens yet: the peer tries again for up to ten seconds, as a
+        // real client would.
         var peerId = await _cluster.RunScriptAsync(
-            "getent hosts database | awk '{print $1}'; exec 3<>/dev/tcp/database/$WHARF_PEER_DATABASE_PORT_DB && echo PING >&3 && head -c 4 <&3",
+            "getent hosts database | awk '{print $1}'; "
+            + "for i in $(seq 100); do { exec 3<>/dev/tcp/database/$WHARF_PEER_DATABASE_PORT_DB; } 2>/dev/null && break; sleep 0.1; done; "
+            + "echo PING >&3 && head -c 4 <&3",
             resources: [AppParameterValue.Peer("database", databaseId)]);
         var peer = await _cluster.WaitForFinalAsync(peerId);
         var peerLog = await ReadLogAsync(peerId);
