@@ -194,19 +194,21 @@ internal sealed partial class NetworkTopology(string ip, NamespaceThread threads
 
         network.PeerForwards.Clear();
         // Whatever still runs in the namespace belongs to the job (a process that left its rank's session): end it.
-        // An unnamed namespace's strays are ended a moment later, with those of other namespaces, off this path; a
-        // named one's now, before it is deleted.
+        // An unnamed namespace's strays are ended a moment later, with those of other namespaces, off this path: its
+        // handle keeps it (and so its identity) from being reused until then. A named one's are ended now, before it
+        // is deleted, and so are those of one held by no handle (taken back after a restart), whose identity a new
+        // namespace could take once it is gone.
         List<int> members = [];
         if (network.Identity is { } identity && network.MayHoldStrays)
         {
-            if (network.Named)
+            if (!network.Named && network.Handle is { } handle)
             {
-                members = ProcStat.InNetworkNamespace(identity);
+                _strays.Add(identity, handle);
+                network.Handle = null;
             }
             else
             {
-                _strays.Add(identity, network.Handle);
-                network.Handle = null;
+                members = ProcStat.InNetworkNamespace(identity);
             }
         }
 

@@ -20,15 +20,18 @@ internal sealed class StraySweeper : IAsyncDisposable
     /// <summary>How long the sweeper gathers namespaces before one pass over the process table ends what runs in all of them.</summary>
     public static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(100);
 
-    private readonly Channel<(string Identity, SafeFileHandle? Handle)> _left = Channel.CreateUnbounded<(string, SafeFileHandle?)>(
+    private readonly Channel<(string Identity, SafeFileHandle Handle)> _left = Channel.CreateUnbounded<(string, SafeFileHandle)>(
         new UnboundedChannelOptions { SingleReader = true });
 
     private readonly Task _sweeping;
 
     public StraySweeper() => _sweeping = Task.Run(SweepAsync);
 
-    /// <summary>Ends, within <see cref="Gather"/> and a pass, what runs in the namespace with this identity, then closes <paramref name="handle"/>.</summary>
-    public void Add(string identity, SafeFileHandle? handle)
+    /// <summary>
+    /// Ends, within <see cref="Gather"/> and a pass, what runs in the namespace with this identity, then closes
+    /// <paramref name="handle"/>: until then it keeps the namespace, and so its identity, from being reused.
+    /// </summary>
+    public void Add(string identity, SafeFileHandle handle)
     {
         if (!_left.Writer.TryWrite((identity, handle)))
         {
@@ -44,7 +47,7 @@ internal sealed class StraySweeper : IAsyncDisposable
         await _sweeping.ConfigureAwait(false);
     }
 
-    private static void Sweep(List<(string Identity, SafeFileHandle? Handle)> namespaces)
+    private static void Sweep(List<(string Identity, SafeFileHandle Handle)> namespaces)
     {
         try
         {
@@ -60,7 +63,7 @@ internal sealed class StraySweeper : IAsyncDisposable
         {
             foreach (var (_, handle) in namespaces)
             {
-                handle?.Dispose();
+                handle.Dispose();
             }
         }
     }
@@ -71,7 +74,7 @@ internal sealed class StraySweeper : IAsyncDisposable
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             await Task.Delay(Gather).ConfigureAwait(false);
-            var batch = new List<(string, SafeFileHandle?)>();
+            var batch = new List<(string, SafeFileHandle)>();
             while (reader.TryRead(out var left))
             {
                 batch.Add(left);

@@ -112,13 +112,15 @@ public sealed class ProcessTableTests : IDisposable
         // (unshare -n needs what the driver's namespaces need).
         var stray = Start("/usr/bin/unshare", "-n", "/usr/bin/sleep", "30");
         var identity = await WaitForAsync(() => NamespaceIdentity.Of(stray.Id) is { } id && id != NamespaceIdentity.Of(Environment.ProcessId) ? id : null);
+        var handle = File.OpenHandle($"/proc/{stray.Id}/ns/net");
         await using (var sweeper = new StraySweeper())
         {
-            sweeper.Add(identity, handle: null);
+            sweeper.Add(identity, handle);
             Assert.True(stray.WaitForExit(TimeSpan.FromSeconds(10)), "the stray still runs");
         }
 
         Assert.Equal(137, stray.ExitCode);
+        Assert.True(handle.IsClosed);
     }
 
     [Fact]
