@@ -2,7 +2,7 @@ using Wharf.Scheduling;
 
 namespace Wharf.Bench.Matchmaking;
 
-/// <summary>The two benchmark shapes, generated from a fixed seed so every run schedules the same backlog.</summary>
+/// <summary>The benchmark shapes, generated from a fixed seed so every run schedules the same backlog.</summary>
 internal static class Workloads
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
@@ -124,6 +124,35 @@ internal static class Workloads
             Owner = "armada",
             EnqueuedAt = Now,
             Demand = demand,
+        }).ToList();
+        return (new SchedulingSnapshot { Now = Now, Nodes = nodes, Jobs = jobs }, new SchedulerOptions());
+    }
+
+    /// <summary>
+    /// A server draining a backlog of trivial jobs: 2 nodes of 2 cpu with one job running and one slot free on each,
+    /// and 2,000 waiting jobs of one shape (1 cpu) in one queue, in submission order and sharing one demand list and
+    /// constraints object, as a server hands them over. Each pass places one job per node and explains the rest, as
+    /// every job end of such a run wakes a full pass that changes the fate of one job.
+    /// </summary>
+    public static (SchedulingSnapshot Snapshot, SchedulerOptions Options) Drain(int jobCount = 2_000)
+    {
+        var nodes = Enumerable.Range(0, 2).Select(i => new SchedulingNode
+        {
+            Id = $"node-{i}",
+            Total = new Resources(2_000, 8 * 1024),
+            Allocated = new Resources(1_000, 0),
+            Products = new HashSet<string> { Small },
+        }).ToList();
+        var demand = JobDemand.Replicas(new Resources(1_000, 0), 1);
+        var constraints = new PlacementConstraints { Product = Small };
+        var jobs = Enumerable.Range(0, jobCount).Select(i => new SchedulingJob
+        {
+            Id = (1_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Priority = i,
+            Owner = "bench",
+            EnqueuedAt = Now,
+            Demand = demand,
+            Constraints = constraints,
         }).ToList();
         return (new SchedulingSnapshot { Now = Now, Nodes = nodes, Jobs = jobs }, new SchedulerOptions());
     }

@@ -48,14 +48,43 @@ public sealed class QuietPass
         }
 
         var quiet = new QuietPass(options, snapshot.Nodes.Count);
+
+        // Runs of jobs share their queue, constraints and demand objects: once one of them has given its shape's
+        // failure, the next need not have its explanation read or its shape hashed, nor its queue looked up again.
+        SchedulingJob? lastFailed = null;
+        string? lastQueue = null;
+        QueueEnd? end = null;
         foreach (var job in snapshot.Jobs)
         {
-            if (!plan.Waiting.TryGetValue(job.Id, out var explanation))
+            if (lastFailed is not null && ReferenceEquals(job.Queue, lastFailed.Queue)
+                && ReferenceEquals(job.Constraints, lastFailed.Constraints) && ReferenceEquals(job.Demand, lastFailed.Demand))
             {
-                return null;
+                if (!plan.Waiting.ContainsKey(job.Id))
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                if (!plan.Waiting.TryGetValue(job.Id, out var explanation))
+                {
+                    return null;
+                }
+
+                if (explanation.Evaluated)
+                {
+                    quiet._failures.TryAdd(Shape.Of(job), explanation);
+                    lastFailed = job;
+                }
             }
 
-            var end = quiet.EndOf(job.Queue ?? "default");
+            var queue = job.Queue ?? "default";
+            if (end is null || !ReferenceEquals(queue, lastQueue))
+            {
+                end = quiet.EndOf(queue);
+                lastQueue = queue;
+            }
+
             end.Count++;
             if (end.Last is null || SchedulingPass.CompareOrder(job, end.Last) > 0)
             {
@@ -63,10 +92,6 @@ public sealed class QuietPass
             }
 
             quiet.NoteAge(job, snapshot.Now);
-            if (explanation.Evaluated)
-            {
-                quiet._failures.TryAdd(Shape.Of(job), explanation);
-            }
         }
 
         return quiet;

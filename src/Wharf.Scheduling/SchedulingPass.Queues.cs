@@ -5,14 +5,22 @@ namespace Wharf.Scheduling;
 /// <summary>Queue order: one <see cref="QueueRun"/> per queue, queues taken by name.</summary>
 internal sealed partial class SchedulingPass
 {
-    private QueueRun[] BuildQueues(Dictionary<string, List<int>> byQueue)
+    /// <param name="queues">Each queue's index by name.</param>
+    /// <param name="sizes">Each queue's number of jobs, by queue index.</param>
+    /// <param name="queueOf">Each job's queue index, by job index.</param>
+    private QueueRun[] BuildQueues(Dictionary<string, int> queues, List<int> sizes, int[] queueOf)
     {
+        var members = new int[sizes.Count][];
+        for (var q = 0; q < members.Length; q++) members[q] = new int[sizes[q]];
+        var filled = new int[sizes.Count];
+        for (var j = 0; j < queueOf.Length; j++) members[queueOf[j]][filled[queueOf[j]]++] = j;
+
         var policies = new Dictionary<string, QueuePolicy>(StringComparer.Ordinal);
         foreach (var policy in _options.Queues) policies[policy.Name] = policy;
 
         var rank = new int[_jobs.Length];
         var poolKeys = new Dictionary<string, int>(StringComparer.Ordinal);
-        var names = byQueue.Keys.ToArray();
+        var names = queues.Keys.ToArray();
         Array.Sort(names, StringComparer.Ordinal);
         var runs = new QueueRun[names.Length];
         for (var q = 0; q < names.Length; q++)
@@ -29,7 +37,8 @@ internal sealed partial class SchedulingPass
                 _filtersByInstance.Add(new Dictionary<PlacementConstraints, NodeFilter>(ReferenceEqualityComparer.Instance));
             }
 
-            var ordered = Order(byQueue[names[q]]);
+            var ordered = members[queues[names[q]]];
+            Order(ordered);
             for (var i = 0; i < ordered.Length; i++) rank[ordered[i]] = i;
             runs[q] = new QueueRun(policy, group, ordered, rank, _aged, _ownerOf, _shares);
         }
@@ -37,33 +46,77 @@ internal sealed partial class SchedulingPass
         return runs;
     }
 
-    /// <summary>The job indices sorted by priority key, then id. Sorts compact keys, not the job objects, to stay in cache.</summary>
-    private int[] Order(List<int> jobs)
+    /// <summary>Sorts job indices (in snapshot order) by priority key, then id.</summary>
+    private void Order(int[] jobs)
     {
-        var keys = new OrderKey[jobs.Count];
+        // The server hands the jobs over in queue order already: then checking it costs a pass, sorting n log n.
+        for (var i = 1; i < jobs.Length; i++)
+        {
+            if (CompareOrder(_jobs[jobs[i - 1]], _jobs[jobs[i]]) > 0)
+            {
+                Sort(jobs);
+                return;
+            }
+        }
+    }
+
+    /// <summary>Sorts job indices by priority key, then id. Sorts compact keys, not the job objects, to stay in cache.</summary>
+    private void Sort(int[] jobs)
+    {
+        var keys = new OrderKey[jobs.Length];
         for (var i = 0; i < keys.Length; i++)
         {
             var job = _jobs[jobs[i]];
             keys[i] = new OrderKey(job.Priority, Numeric(job.Id), jobs[i]);
         }
 
-        // The server hands the jobs over in queue order already: then checking it costs a pass, sorting n log n.
-        var comparer = new OrderKeyComparer(_jobs);
-        var sorted = true;
-        for (var i = 1; i < keys.Length && sorted; i++) sorted = comparer.Compare(keys[i - 1], keys[i]) <= 0;
-        if (!sorted) Array.Sort(keys, comparer);
-        var ordered = new int[keys.Length];
-        for (var i = 0; i < keys.Length; i++) ordered[i] = keys[i].Index;
-        return ordered;
+        Array.Sort(keys, new OrderKeyComparer(_jobs));
+        for (var i = 0; i < keys.Length; i++) jobs[i] = keys[i].Index;
     }
 
-    /// <summary>Compares two jobs of one queue as a pass orders them (see <see cref="OrderKeyComparer"/>).</summary>
-    internal static int CompareOrder(SchedulingJob a, SchedulingJob b) =>
-        new OrderKeyComparer([a, b]).Compare(new OrderKey(a.Priority, Numeric(a.Id), 0), new OrderKey(b.Priority, Numeric(b.Id), 1));
+    /// <summary>
+    /// Compares two jobs of one queue as a pass orders them (see <see cref="OrderKeyComparer"/>). Their ids are read
+    /// only on a tie of priority keys, which the server's position keys seldom have.
+    /// </summary>
+    internal static int CompareOrder(SchedulingJob a, SchedulingJob b)
+    {
+        var c = a.Priority.CompareTo(b.Priority);
+        return c != 0 ? c : CompareIds(a.Id, Numeric(a.Id), b.Id, Numeric(b.Id));
+    }
 
-    /// <summary>An id's numeric value, or -1 when it is not a number of at most 18 digits.</summary>
-    private static long Numeric(string id) =>
-        id.Length <= 18 && long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
+    /// <summary>Numeric ids by value and before other ids, the rest ordinally.</summary>
+    private static int CompareIds(string a, long aNumeric, string b, long bNumeric)
+    {
+        if (aNumeric >= 0 && bNumeric >= 0)
+        {
+            var c = aNumeric.CompareTo(bNumeric);
+            if (c != 0) return c;
+        }
+        else if (aNumeric >= 0 || bNumeric >= 0)
+        {
+            return aNumeric >= 0 ? -1 : 1;
+        }
+
+        return string.CompareOrdinal(a, b);
+    }
+
+    /// <summary>
+    /// An id's numeric value, or -1 when it is not a number of at most 18 digits: what <c>long.TryParse</c> with
+    /// <see cref="NumberStyles.None"/> accepts (ASCII digits only), without its general parser.
+    /// </summary>
+    private static long Numeric(string id)
+    {
+        if (id.Length is 0 or > 18) return -1;
+        long value = 0;
+        foreach (var c in id)
+        {
+            var digit = (uint)(c - '0');
+            if (digit > 9) return -1;
+            value = (value * 10) + digit;
+        }
+
+        return value;
+    }
 
     /// <summary>A job's sort key: its priority, its id's numeric value (-1 when not numeric) and its index.</summary>
     private readonly record struct OrderKey(long Priority, long Numeric, int Index);
@@ -74,18 +127,7 @@ internal sealed partial class SchedulingPass
         public int Compare(OrderKey a, OrderKey b)
         {
             var c = a.Priority.CompareTo(b.Priority);
-            if (c != 0) return c;
-            if (a.Numeric >= 0 && b.Numeric >= 0)
-            {
-                c = a.Numeric.CompareTo(b.Numeric);
-                if (c != 0) return c;
-            }
-            else if (a.Numeric >= 0 || b.Numeric >= 0)
-            {
-                return a.Numeric >= 0 ? -1 : 1;
-            }
-
-            return string.CompareOrdinal(jobs[a.Index].Id, jobs[b.Index].Id);
+            return c != 0 ? c : CompareIds(jobs[a.Index].Id, a.Numeric, jobs[b.Index].Id, b.Numeric);
         }
     }
 }

@@ -50,7 +50,7 @@ internal sealed partial class SchedulingPass
         }
 
         _capacityVersion++;
-        _reserved[j] = nodeIds;
+        (_reserved ??= new string[]?[_jobs.Length])[j] = nodeIds;
         _reservations.Add(new Reservation(_jobs[j].Id, nodeIds));
         return true;
     }

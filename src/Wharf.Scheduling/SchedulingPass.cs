@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Wharf.Scheduling;
 
 /// <summary>
@@ -10,6 +12,7 @@ internal sealed partial class SchedulingPass
     private readonly SchedulingSnapshot _snapshot;
     private readonly NodeTable _nodes;
     private readonly SchedulingJob[] _jobs;
+    private readonly JobIndex _index;
     private readonly bool[] _aged;
     private readonly int[] _ownerOf;
     private readonly OwnerShares _shares;
@@ -21,7 +24,7 @@ internal sealed partial class SchedulingPass
     private readonly Dictionary<MemberSet, FitTree> _trees = [];
     private readonly Failure?[] _failure;
     private readonly int[] _jobsAhead;
-    private readonly string[]?[] _reserved;
+    private string[]?[]? _reserved;
     private readonly List<Placement> _placements = [];
     private readonly List<Reservation> _reservations = [];
     private readonly List<string> _order;
@@ -33,6 +36,11 @@ internal sealed partial class SchedulingPass
     private PlacementConstraints? _lastConstraints;
     private int _lastGroup = -1;
     private NodeFilter? _lastFilter;
+    private IReadOnlyList<Resources>? _validDemand;
+    private NodeFilter? _failedFilter;
+    private PlacementStrategy _failedStrategy;
+    private IReadOnlyList<Resources>? _failedDemand;
+    private Failure? _failedShape;
 
     public SchedulingPass(SchedulerOptions options, SchedulingSnapshot snapshot)
     {
@@ -47,28 +55,57 @@ internal sealed partial class SchedulingPass
         _ownerOf = new int[n];
         _failure = new Failure?[n];
         _jobsAhead = new int[n];
-        _reserved = new string[]?[n];
         _order = new List<string>(n);
 
-        var ids = new HashSet<string>(n, StringComparer.Ordinal);
+        // A null job is reported after any id repeated before it, as a pass that met them in order would.
+        var count = 0;
+        while (count < n && snapshot.Jobs[count] is { } job) _jobs[count++] = job;
+        _index = new JobIndex(_jobs, count);
+        if (count < n) throw new ArgumentException("A job is null.", nameof(snapshot));
+
         var owners = new Dictionary<string, int>(StringComparer.Ordinal);
-        var byQueue = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var queues = new Dictionary<string, int>(StringComparer.Ordinal);
+        var queueSizes = new List<int>();
+        var queueOf = new int[n];
+
+        // Runs of jobs share their owner and queue strings (the server interns them): the last ones found are
+        // recognised by reference before hashing.
+        var now = snapshot.Now;
+        var reservationAge = options.ReservationAge;
+        string? lastOwner = null, lastQueue = null;
+        int ownerIndex = -1, queueIndex = -1;
         for (var j = 0; j < n; j++)
         {
-            var job = snapshot.Jobs[j] ?? throw new ArgumentException("A job is null.", nameof(snapshot));
-            if (!ids.Add(job.Id)) throw new ArgumentException($"Job id '{job.Id}' appears twice in the snapshot.", nameof(snapshot));
-            _jobs[j] = job;
-            _aged[j] = options.ReservationAge is { } age && snapshot.Now - job.EnqueuedAt >= age;
-            if (!owners.TryGetValue(job.Owner ?? "", out var o)) owners[job.Owner ?? ""] = o = owners.Count;
-            _ownerOf[j] = o;
-            if (!byQueue.TryGetValue(job.Queue ?? "default", out var list)) byQueue[job.Queue ?? "default"] = list = [];
-            list.Add(j);
+            var job = _jobs[j];
+            _aged[j] = reservationAge is { } age && now - job.EnqueuedAt >= age;
+            var owner = job.Owner ?? "";
+            if (!ReferenceEquals(owner, lastOwner))
+            {
+                if (!owners.TryGetValue(owner, out ownerIndex)) owners[owner] = ownerIndex = owners.Count;
+                lastOwner = owner;
+            }
+
+            _ownerOf[j] = ownerIndex;
+            var queue = job.Queue ?? "default";
+            if (!ReferenceEquals(queue, lastQueue))
+            {
+                if (!queues.TryGetValue(queue, out queueIndex))
+                {
+                    queues[queue] = queueIndex = queues.Count;
+                    queueSizes.Add(0);
+                }
+
+                lastQueue = queue;
+            }
+
+            queueOf[j] = queueIndex;
+            queueSizes[queueIndex]++;
         }
 
         var usage = new Resources[owners.Count];
         foreach (var (owner, o) in owners) usage[o] = snapshot.OwnerUsage.GetValueOrDefault(owner);
         _shares = new OwnerShares(usage, _nodes.ClusterTotal);
-        _queues = BuildQueues(byQueue);
+        _queues = BuildQueues(queues, queueSizes, queueOf);
     }
 
     public SchedulingPlan Run()
@@ -102,11 +139,17 @@ internal sealed partial class SchedulingPass
         var job = _jobs[j];
         _order.Add(job.Id);
         var demand = job.Demand;
-        var invalid = InvalidDemand(demand);
-        if (invalid is not null)
+
+        // Jobs of one shape share their demand list: the last one found valid is not checked again.
+        if (demand is null || !ReferenceEquals(demand, _validDemand))
         {
-            Fail(j, run, Failure.Invalid(invalid), null);
-            return;
+            if (IsInvalid(demand, out var invalid))
+            {
+                Fail(j, run, Failure.Invalid(invalid), null);
+                return;
+            }
+
+            _validDemand = demand;
         }
 
         var constraints = job.Constraints ?? PlacementConstraints.None;
@@ -117,10 +160,20 @@ internal sealed partial class SchedulingPass
             return;
         }
 
+        // The last shape that failed is recognised by reference before its key is hashed: the same filter and
+        // demand list make an equal key.
+        if (ReferenceEquals(filter, _failedFilter) && ReferenceEquals(demand, _failedDemand) && constraints.Strategy == _failedStrategy)
+        {
+            _skippedByShape++;
+            Fail(j, run, _failedShape!, filter);
+            return;
+        }
+
         var shape = new ShapeKey(filter, constraints.Strategy, demand);
         if (_failedShapes.TryGetValue(shape, out var known))
         {
             _skippedByShape++;
+            NoteFailedShape(filter, constraints.Strategy, demand, known);
             Fail(j, run, known, filter);
             return;
         }
@@ -129,7 +182,16 @@ internal sealed partial class SchedulingPass
         if (failedAt < 0) return;
         var failure = FailureAnalysis.Explain(filter.Census(_nodes), ScanFor(filter, demand[failedAt]), demand, failedAt, _jobs);
         _failedShapes.Add(shape, failure);
+        NoteFailedShape(filter, constraints.Strategy, demand, failure);
         Fail(j, run, failure, filter);
+    }
+
+    private void NoteFailedShape(NodeFilter filter, PlacementStrategy strategy, IReadOnlyList<Resources> demand, Failure failure)
+    {
+        _failedFilter = filter;
+        _failedStrategy = strategy;
+        _failedDemand = demand;
+        _failedShape = failure;
     }
 
     /// <summary>Places every instance or none; returns -1 when placed, else the index of the instance that found no room.</summary>
@@ -232,11 +294,24 @@ internal sealed partial class SchedulingPass
         return tree;
     }
 
-    private static string? InvalidDemand(IReadOnlyList<Resources>? demand)
+    private static bool IsInvalid([NotNullWhen(false)] IReadOnlyList<Resources>? demand, [NotNullWhen(true)] out string? reason)
     {
-        if (demand is null || demand.Count == 0) return "waiting: the job asks for no instances, so it can never be placed";
+        if (demand is null || demand.Count == 0)
+        {
+            reason = "waiting: the job asks for no instances, so it can never be placed";
+            return true;
+        }
+
         for (var i = 0; i < demand.Count; i++)
-            if (demand[i].IsNegative) return $"waiting: instance {i + 1} asks for a negative amount ({demand[i]}), so it can never be placed";
-        return null;
+        {
+            if (demand[i].IsNegative)
+            {
+                reason = $"waiting: instance {i + 1} asks for a negative amount ({demand[i]}), so it can never be placed";
+                return true;
+            }
+        }
+
+        reason = null;
+        return false;
     }
 }

@@ -74,6 +74,43 @@ public class PropertyTests
         }
     }
 
+    /// <summary>
+    /// Jobs that share one demand list, constraints object and queue and owner strings per value, as a server's jobs of
+    /// one product do, get the plan that jobs with equal copies of their own get: sharing only spares the pass work.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(SeedBlocks))]
+    public void SharedDemandsAndConstraints_GiveThePlanOfEqualCopies(int block)
+    {
+        foreach (var seed in SeedsOf(block))
+        {
+            var scenario = new RandomScenario(seed);
+            var copied = scenario.Jobs.Select(job => new SchedulingJob
+            {
+                Id = job.Id,
+                Queue = new string(job.Queue.AsSpan()),
+                Priority = job.Priority,
+                Owner = new string(job.Owner.AsSpan()),
+                EnqueuedAt = job.EnqueuedAt,
+                Demand = [.. job.Demand],
+                Constraints = new PlacementConstraints
+                {
+                    Product = job.Constraints.Product,
+                    RequiredLabels = job.Constraints.RequiredLabels,
+                    TargetNode = job.Constraints.TargetNode,
+                    Strategy = job.Constraints.Strategy,
+                },
+            }).ToList();
+            scenario.ShareEqualDemandsAndConstraints();
+
+            var sharedPlan = scenario.Schedule();
+            var copiedPlan = scenario.Schedule(copied);
+
+            Assert.Equal(Describe(copiedPlan), Describe(sharedPlan));
+            Assert.Equal(copiedPlan.Statistics, sharedPlan.Statistics);
+        }
+    }
+
     /// <summary>A job's fate depends only on the jobs the pass took before it: later jobs cannot take its capacity.</summary>
     [Theory]
     [MemberData(nameof(SeedBlocks))]

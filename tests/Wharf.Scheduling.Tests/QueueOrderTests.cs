@@ -96,6 +96,22 @@ public class QueueOrderTests
 
         Assert.Throws<ArgumentException>(() => matchmaker.Schedule(Snapshot([Node("a"), Node("a")], [])));
         Assert.Throws<ArgumentException>(() => matchmaker.Schedule(Snapshot([Node("a")], [Job("1"), Job("1")])));
+        Assert.Throws<ArgumentException>(() => matchmaker.Schedule(Snapshot([Node("a")], [Job("7"), Job("9"), Job("8"), Job("9")])));
+    }
+
+    [Theory]
+    [InlineData("7", "9", "8")]
+    [InlineData("7", "7000000000", "8")]
+    [InlineData("7", "07", "0")]
+    [InlineData("7", "job-7", "123456789012345678901")]
+    public void WaitingJobs_AreFoundByTheirExactIds(string first, string second, string third)
+    {
+        var plan = Schedule([Node("a", cpu: 1)], [Job(first, cpu: 4), Job(second, cpu: 4), Job(third, cpu: 4)]);
+
+        Assert.Equal(new[] { first, second, third }.Order(), plan.Waiting.Keys.Order());
+        Assert.All(new[] { first, second, third }, id => Assert.Equal(id, plan.Waiting[id].JobId));
+        Assert.All(new[] { "007", "6", "10", "-7", "+7", " 7", "", "job-8" }, id => Assert.False(plan.Waiting.ContainsKey(id)));
+        Assert.Same(plan.Waiting[second], plan.Explain(second));
     }
 
     [Fact]

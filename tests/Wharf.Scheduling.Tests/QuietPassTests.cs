@@ -37,6 +37,23 @@ public class QuietPassTests
     }
 
     [Fact]
+    public void JobsSharingTheirConstraintsButNotTheirDemand_EachLeaveTheirShapesFailure()
+    {
+        SchedulingNode[] nodes = [Node("a", cpu: 8, usedCpu: 7)];
+        var constraints = new PlacementConstraints();
+        var small = JobDemand.Replicas(Res(2), 1);
+        var large = JobDemand.Replicas(Res(4), 1);
+        SchedulingJob Shaped(string id, IReadOnlyList<Resources> demand) =>
+            new() { Id = id, EnqueuedAt = Now, Demand = demand, Constraints = constraints };
+        var old = new[] { Shaped("1", small), Shaped("2", small), Shaped("3", large) };
+
+        var (quiet, _) = Quiet(nodes, old);
+        var appended = quiet.Append(Shaped("4", large), Now);
+
+        AssertSameAsFullPass(nodes, [.. old, Shaped("4", large)], "4", appended);
+    }
+
+    [Fact]
     public void ANewJobOfAShapeThePassNeverTried_IsDeclined_EvenWhenItWouldNotFit()
     {
         SchedulingNode[] nodes = [Node("a", cpu: 4, usedCpu: 3)];
@@ -114,16 +131,20 @@ public class QuietPassTests
 
     /// <summary>
     /// Over random clusters run until a pass places nothing: every job appended in turn gets exactly what a full pass
-    /// over all jobs so far gives it, and the full pass changes nothing for the jobs before it.
+    /// over all jobs so far gives it, and the full pass changes nothing for the jobs before it. Whether equal demands
+    /// and constraints are one object each, as on a server, or copies.
     /// </summary>
-    [Fact]
-    public void AppendedJobs_GetWhatAFullPassGives_OverRandomClusters()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AppendedJobs_GetWhatAFullPassGives_OverRandomClusters(bool shared)
     {
         var appendedInAll = 0;
         var declined = 0;
         for (var seed = 0; seed < 300; seed++)
         {
             var scenario = new RandomScenario(seed);
+            if (shared) scenario.ShareEqualDemandsAndConstraints();
             var (nodes, jobs, plan) = RunUntilQuiet(scenario);
             var snapshot = scenario.Snapshot(jobs, nodes);
             var quiet = QuietPass.Of(scenario.Options, snapshot, plan);

@@ -51,6 +51,33 @@ internal sealed class RandomScenario
     public SchedulingPlan Schedule(IEnumerable<SchedulingJob>? jobs = null, IEnumerable<SchedulingNode>? nodes = null) =>
         new Matchmaker(Options).Schedule(Snapshot(jobs, nodes));
 
+    /// <summary>
+    /// Gives jobs of equal demands one demand list, and jobs of equal constraints one constraints object, as a server's
+    /// jobs of one product share them.
+    /// </summary>
+    public void ShareEqualDemandsAndConstraints()
+    {
+        var demands = new Dictionary<string, IReadOnlyList<Resources>>();
+        var constraints = new Dictionary<string, PlacementConstraints>();
+        for (var i = 0; i < Jobs.Count; i++)
+        {
+            var job = Jobs[i];
+            var c = job.Constraints;
+            Jobs[i] = new SchedulingJob
+            {
+                Id = job.Id,
+                Queue = job.Queue,
+                Priority = job.Priority,
+                Owner = job.Owner,
+                EnqueuedAt = job.EnqueuedAt,
+                Demand = Shared(demands, string.Join(";", job.Demand), job.Demand),
+                Constraints = Shared(constraints, $"{c.Product}|{c.TargetNode}|{string.Join(",", c.RequiredLabels.OrderBy(kv => kv.Key))}|{c.Strategy}", c),
+            };
+        }
+
+        static T Shared<T>(Dictionary<string, T> pool, string key, T value) => pool.TryGetValue(key, out var first) ? first : pool[key] = value;
+    }
+
     /// <summary>The pool labels of the job's queue plus the job's own.</summary>
     public IEnumerable<KeyValuePair<string, string>> RequiredLabels(SchedulingJob job) =>
         job.Constraints.RequiredLabels.Concat(Options.Queues.FirstOrDefault(q => q.Name == job.Queue)?.NodeLabels ?? new Dictionary<string, string>());

@@ -75,7 +75,7 @@ internal sealed partial class ExecutionIndex
                 });
             }
 
-            var jobs = new List<SchedulingJob>();
+            var jobs = new List<SchedulingJob>((int)Math.Min(_waiting.Count, (long)_queues.Count * _options.JobsPerQueuePerPass));
             var blocked = new Dictionary<long, string>();
             var windowEnds = new Dictionary<string, WaitingJob>(StringComparer.Ordinal);
             var windows = new Dictionary<string, (int Taken, WaitingJob? Last)>(StringComparer.Ordinal);
