@@ -7,7 +7,15 @@ namespace Wharf.Storage;
 /// <param name="Jobs">The jobs, in request order; ids are assigned in that order.</param>
 /// <param name="Now">The creation time (whole milliseconds).</param>
 /// <param name="Idempotency">The client's idempotency key and the digest of its request body, if a key was sent.</param>
-public sealed record CreateJobsRequest(Owner Owner, IReadOnlyList<NewJob> Jobs, DateTimeOffset Now, IdempotencyClaim? Idempotency);
+public sealed record CreateJobsRequest(Owner Owner, IReadOnlyList<NewJob> Jobs, DateTimeOffset Now, IdempotencyClaim? Idempotency)
+{
+    /// <summary>
+    /// Called by the store once the jobs are committed, before the creation's call returns: on the committing thread,
+    /// one creation after another in commit order, so that whoever follows new jobs learns of them in the order of
+    /// their ids (concurrent callers resume in any order). Must be quick and must not throw.
+    /// </summary>
+    public Action<CreateJobsResult.Created>? Committed { get; init; }
+}
 
 /// <summary>One job to create.</summary>
 /// <param name="Specification">What was asked for.</param>

@@ -68,6 +68,45 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task CreateJobs_TellsEachCreationOfItsCommit_InIdOrder_BeforeItsCallerHasTheAnswer()
+    {
+        var told = new List<long>();
+        CreateJobsRequest Told(CreateJobsRequest request) => request with
+        {
+            Committed = created =>
+            {
+                lock (told)
+                {
+                    told.AddRange(created.Ids.Select(long.Parse));
+                }
+            },
+        };
+
+        var requests = Enumerable.Range(0, 48).Select(i => Task.Run(async () =>
+        {
+            var ids = Assert.IsType<CreateJobsResult.Created>(await Store.Jobs.CreateJobsAsync(
+                Told(Request(i % 2 == 0 ? Alice : Bob, T0, [.. Enumerable.Range(0, 1 + i % 3).Select(_ => Job())])), Ct)).Ids;
+            lock (told)
+            {
+                Assert.True(ids.All(id => told.Contains(long.Parse(id))), "a caller had its answer before it was told of the commit");
+            }
+
+            return ids.Count;
+        })).ToList();
+        var count = (await Task.WhenAll(requests)).Sum();
+
+        // Concurrent callers resume in any order; the store tells them in the order it committed them.
+        Assert.Equal(count, told.Count);
+        Assert.Equal(told.Order(), told);
+
+        // Nothing new was committed for a replayed request: nobody is told.
+        var claim = new IdempotencyClaim("once", "hash");
+        Assert.IsType<CreateJobsResult.Created>(await Store.Jobs.CreateJobsAsync(Told(Request(Alice, T0, claim, Job())), Ct));
+        Assert.IsType<CreateJobsResult.Replayed>(await Store.Jobs.CreateJobsAsync(Told(Request(Alice, T0, claim, Job())), Ct));
+        Assert.Equal(count + 1, told.Count);
+    }
+
+    [Fact]
     public async Task CreateJobs_ManyConcurrentCreations_AllSucceed_WithUniqueIncreasingIds()
     {
         var requests = Enumerable.Range(0, 64).Select(i => Task.Run(() => Store.Jobs.CreateJobsAsync(

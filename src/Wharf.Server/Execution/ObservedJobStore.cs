@@ -10,23 +10,42 @@ namespace Wharf.Server.Execution;
 /// </summary>
 internal sealed class ObservedJobStore(IJobStore inner, JobFeed feed) : IJobStore
 {
+    /// <summary>
+    /// Publishes new jobs as the store commits them (<see cref="CreateJobsRequest.Committed"/>), not once this caller
+    /// resumes: concurrent creations then reach the index in the order of their ids, as the scheduler's shortcut past
+    /// full passes needs (a job that arrives behind a later one it already explained costs a full pass).
+    /// </summary>
     public async Task<CreateJobsResult> CreateJobsAsync(CreateJobsRequest request, CancellationToken cancellationToken)
     {
-        var result = await inner.CreateJobsAsync(request, cancellationToken);
-        if (result is not CreateJobsResult.Created created)
-        {
-            return result;
-        }
-
-        if (created.Priorities.Count != created.Ids.Count)
+        var published = false;
+        var result = await inner.CreateJobsAsync(
+            request with
+            {
+                Committed = created =>
+                {
+                    published = Publish(request, created);
+                    request.Committed?.Invoke(created);
+                },
+            },
+            cancellationToken);
+        if (result is CreateJobsResult.Created done && !published)
         {
             // The store did not say where it put them: read them back rather than guess.
-            foreach (var job in await inner.GetJobsAsync(created.Ids, cancellationToken))
+            foreach (var job in await inner.GetJobsAsync(done.Ids, cancellationToken))
             {
                 feed.Publish(new JobNotice.Changed(job, job.Updates[^1], null));
             }
+        }
 
-            return result;
+        return result;
+    }
+
+    /// <summary>Publishes the jobs of <paramref name="request"/> as created; false, publishing nothing, when the store did not report their positions.</summary>
+    private bool Publish(CreateJobsRequest request, CreateJobsResult.Created created)
+    {
+        if (created.Priorities.Count != created.Ids.Count)
+        {
+            return false;
         }
 
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(request.Now.ToUnixTimeMilliseconds());
@@ -47,7 +66,7 @@ internal sealed class ObservedJobStore(IJobStore inner, JobFeed feed) : IJobStor
             feed.Publish(new JobNotice.Changed(job, accepted, null));
         }
 
-        return result;
+        return true;
     }
 
     public Task<Job?> GetJobAsync(string id, CancellationToken cancellationToken) => inner.GetJobAsync(id, cancellationToken);

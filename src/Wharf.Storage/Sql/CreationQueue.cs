@@ -5,7 +5,8 @@ namespace Wharf.Storage.Sql;
 /// next write transaction: one BEGIN, one set of creation locks and one commit for all of them, where each used to
 /// queue for the single writer with a transaction of its own. Each creation keeps its own outcome: in a batch of
 /// several, each runs inside a savepoint, so one that throws leaves nothing behind and the others still commit.
-/// Nobody gets an answer before the commit that made it durable.
+/// Nobody gets an answer before the commit that made it durable. Each batch's creations are told of their commit
+/// (<see cref="CreateJobsRequest.Committed"/>) in order, before any of them gets its answer.
 /// </summary>
 internal sealed class CreationQueue(SqlDatabase database, CreationQueue.WriteOne write)
 {
@@ -126,6 +127,21 @@ internal sealed class CreationQueue(SqlDatabase database, CreationQueue.WriteOne
             }
 
             return;
+        }
+
+        foreach (var (creation, (result, _)) in live.Zip(outcomes))
+        {
+            if (result is CreateJobsResult.Created created && creation.Request.Committed is { } committed)
+            {
+                try
+                {
+                    committed(created);
+                }
+                catch (Exception)
+                {
+                    // It must not throw; should it, the jobs are committed all the same and every creation keeps its outcome.
+                }
+            }
         }
 
         for (var i = 0; i < live.Count; i++)
