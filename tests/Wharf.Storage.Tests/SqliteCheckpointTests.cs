@@ -77,11 +77,11 @@ public sealed class SqliteCheckpointTests : IAsyncLifetime
         // Commits one after another leave no moment in which a checkpoint beside them has copied the whole log, and
         // SQLite starts the log over only when a writer finds it all copied. Left at that, the log grows by every frame
         // committed for as long as the stream lasts (or, should the checkpointer fall behind, until a commit
-        // checkpoints itself at eight thresholds). It must instead start over every few thresholds; a slow disk or a
-        // late checkpointer (the first one waits for the JIT) may stretch the odd round, so this asks for some short
-        // rounds, not for every round to be short.
-        const int Threshold = 1000;
-        const int Long = 7 * Threshold;
+        // checkpoints itself at eight thresholds). It must instead start over every few thresholds (sixteen, when the
+        // commits leave no lull); a slow disk or a late checkpointer (the first one waits for the JIT) may stretch the
+        // odd round, so this asks for some short rounds, not for every round to be short.
+        const int Threshold = 250;
+        const int Long = 19 * Threshold;
         var (store, _) = Open(checkpointFrames: Threshold);
         await store.MigrateAsync(Ct);
 
@@ -119,6 +119,36 @@ public sealed class SqliteCheckpointTests : IAsyncLifetime
         Assert.True(
             finished.Count - longRounds >= 2,
             $"the log started over {finished.Count} times in the stream, {longRounds} of them after growing past {Long} frames");
+    }
+
+    [Fact]
+    public async Task AfterABurstOfCommits_TheNextCommitStartsTheLogOver()
+    {
+        // A burst of a few thresholds is too short for a checkpoint to hold the writers up so that the log can start
+        // over; in the lull after it a checkpoint beside them copies the rest, and the next commit starts the log over.
+        // Twice: the first burst also waits for the JIT to compile the checkpointer.
+        const int Threshold = 100;
+        const int Burst = 12 * Threshold;
+        var (store, _) = Open(checkpointFrames: Threshold);
+        await store.MigrateAsync(Ct);
+        using var log = File.OpenHandle(DatabasePath + "-wal", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var pageBytes = ReadUInt32(log, 8);
+        for (var burst = 0; burst < 2; burst++)
+        {
+            uint salt;
+            var commits = 0;
+            do
+            {
+                Assert.IsType<CreateJobsResult.Created>(await store.Jobs.CreateJobsAsync(Request(Alice, T0, Job()), Ct));
+                Assert.True(++commits < 10 * Burst, $"the log never held {Burst} frames of one round");
+                salt = ReadUInt32(log, 16);
+            }
+            while (ReadUInt32(log, LogFrameOffset(Burst, pageBytes) + 8) != salt);
+
+            await Task.Delay(500);
+            Assert.IsType<CreateJobsResult.Created>(await store.Jobs.CreateJobsAsync(Request(Alice, T0, Job()), Ct));
+            Assert.NotEqual(salt, ReadUInt32(log, 16));
+        }
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

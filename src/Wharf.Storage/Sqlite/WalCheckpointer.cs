@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
@@ -18,10 +19,14 @@ namespace Wharf.Storage.Sqlite;
 /// it copies, and SQLite starts the log over only when a writer finds every frame copied. The log would then grow for
 /// as long as the load lasts (hundreds of MB in the API benchmark), every commit writing fresh file blocks, which the
 /// kernel must allocate and zero. So once the log is <see cref="RestartFactor"/> thresholds long, the checkpointer
-/// copies the few frames left by its last pass while holding this process's write gate: with no commit in between the
-/// log is then complete, and the next commit starts it over, writing the same blocks again. Commits wait for that pass,
-/// which still syncs the log and the file (a few ms, once every few thresholds), rather than for a whole checkpoint.
-/// It is still PASSIVE: it never waits for a reader, so a long read only postpones the restart, as it would SQLite's own.
+/// waits for a lull (no commit for <see cref="Lull"/>) and then copies what is left beside the writers: with no commit
+/// meanwhile the log is then complete, and the next commit starts it over, writing the same blocks again. Only when the
+/// commits leave no lull until the log is <see cref="ForcedRestartFactor"/> thresholds long does it copy the few frames
+/// left by its last pass while holding this process's write gate. Every commit queued then waits for that pass, which
+/// still syncs the log and the file (3–10 ms on a busy VM): a stall in the latency of every request in flight, which
+/// the lull spares them whenever the load has gaps, and which a steady stream meets a quarter as often as at
+/// <see cref="RestartFactor"/>. It is still PASSIVE: it never waits for a reader, so a long read only postpones the
+/// restart, as it would SQLite's own.
 /// </para>
 /// </summary>
 internal sealed class WalCheckpointer : IAsyncDisposable
@@ -35,11 +40,20 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     /// </summary>
     private const int FallbackFactor = 8;
 
-    /// <summary>How many thresholds long the log may grow before a checkpoint holds the write gate to let it start over.</summary>
+    /// <summary>How many thresholds long the log may grow before a checkpoint at the next lull in the commits lets it start over.</summary>
     private const int RestartFactor = 4;
+
+    /// <summary>How many thresholds long the log may grow, when the commits leave no lull, before a checkpoint holds the write gate to let it start over.</summary>
+    private const int ForcedRestartFactor = 16;
 
     /// <summary>SQLite's default page size, which Wharf keeps, and the header SQLite writes before each page in the log.</summary>
     private const int FrameBytes = 4096 + 24;
+
+    /// <summary>
+    /// No commit for this long counts as a lull, in which a pass beside the writers likely copies the whole log before
+    /// the next commit (a pass with little left to copy takes about as long, most of it in its two syncs).
+    /// </summary>
+    private static readonly TimeSpan Lull = TimeSpan.FromMilliseconds(5);
 
     private static readonly ConcurrentDictionary<nint, WalCheckpointer> Registered = new();
     private static readonly WalHook Hook = OnCommitted;
@@ -59,6 +73,10 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private int _checkpointedFrames;
     private int _completed;
     private int _disposed;
+    private long _lastCommit;
+
+    // The last commit before the last lull's pass (only the loop uses it): a lull without a commit since needs no pass.
+    private long _lullCommit;
 
     /// <param name="open">Opens a connection to the file (its WAL hook attached, which is harmless here).</param>
     /// <param name="enterWrite">Waits for this process's write gate on the file; disposing the result releases it.</param>
@@ -73,7 +91,9 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         _enterWrite = enterWrite;
         _thresholdFrames = thresholdFrames;
         Registered[_id] = this;
-        _loop = Task.Run(RunAsync);
+        // A thread of its own, not the thread pool's: a pass blocks in its two syncs for milliseconds, and on a small
+        // machine the pool has as few threads as cores, so a pass there held up the requests queued behind it.
+        _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -85,7 +105,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     /// freed and allocated anew; only a log that grew past it (a long read or a late checkpoint kept it from starting
     /// over) gives space back.
     /// </summary>
-    public long LogFileLimitBytes => (long)_thresholdFrames * (RestartFactor + 2) * FrameBytes;
+    public long LogFileLimitBytes => (long)_thresholdFrames * (ForcedRestartFactor + 2) * FrameBytes;
 
     /// <summary>How many checkpoints this checkpointer has completed.</summary>
     public int Completed => Volatile.Read(ref _completed);
@@ -152,6 +172,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private bool Note(int frames)
     {
         Volatile.Write(ref _latestFrames, frames);
+        Volatile.Write(ref _lastCommit, Stopwatch.GetTimestamp());
         var behind = Behind(frames);
         if (behind < _thresholdFrames)
         {
@@ -173,16 +194,26 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         return frames >= done ? frames - done : frames;
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var token = _stop.Token;
         try
         {
             while (true)
             {
-                await _signal.WaitAsync(token).ConfigureAwait(false);
-                Volatile.Write(ref _signalled, 0);
-                if (Behind(Volatile.Read(ref _latestFrames)) < _thresholdFrames)
+                // While the log waits to start over, wake every Lull to look for one; otherwise only when signalled.
+                if (_signal.Wait(RestartDue() ? Lull : Timeout.InfiniteTimeSpan, token))
+                {
+                    Volatile.Write(ref _signalled, 0);
+                }
+
+                var lastCommit = Volatile.Read(ref _lastCommit);
+                var lull = RestartDue() && Stopwatch.GetElapsedTime(lastCommit) >= Lull;
+                if (lull)
+                {
+                    _lullCommit = lastCommit;
+                }
+                else if (Behind(Volatile.Read(ref _latestFrames)) < _thresholdFrames)
                 {
                     // Commits made while the last checkpoint ran asked for this one; it covered them.
                     continue;
@@ -190,7 +221,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
 
                 try
                 {
-                    await CheckpointAsync(token).ConfigureAwait(false);
+                    Checkpoint(token);
                 }
                 catch (DbException)
                 {
@@ -203,33 +234,47 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         }
     }
 
-    private async Task CheckpointAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The log, as the last commit left it, is long enough to start over, and commits came since the last lull's pass.
+    /// A pass's own count cannot tell whether it copied the whole log: it counts only the frames in its snapshot.
+    /// </summary>
+    private bool RestartDue() =>
+        Volatile.Read(ref _latestFrames) >= _thresholdFrames * RestartFactor && Volatile.Read(ref _lastCommit) != _lullCommit;
+
+    /// <summary>A pass, and the gated one the log may need; on the checkpointer's own thread, so it blocks rather than awaits.</summary>
+    private void Checkpoint(CancellationToken cancellationToken)
     {
-        await using var connection = await _open(cancellationToken).ConfigureAwait(false);
-        var log = await CheckpointPassiveAsync(connection, cancellationToken).ConfigureAwait(false);
+        using var connection = _open(cancellationToken).GetAwaiter().GetResult();
+        var log = CheckpointPassive(connection);
         Interlocked.Increment(ref _completed);
-        if (log < _thresholdFrames * RestartFactor)
+        if (log < _thresholdFrames * ForcedRestartFactor)
         {
+            // Shorter, the log starts over after the pass at the next lull (see Run).
             return;
         }
 
         // The pass above copied the bulk beside the writers; only what they committed meanwhile is left, and with the
         // gate held nothing more arrives, so this pass completes the log (unless a reader still needs some of it).
-        await using (await _enterWrite(cancellationToken).ConfigureAwait(false))
+        var gate = _enterWrite(cancellationToken).GetAwaiter().GetResult();
+        try
         {
-            await CheckpointPassiveAsync(connection, cancellationToken).ConfigureAwait(false);
+            CheckpointPassive(connection);
+        }
+        finally
+        {
+            gate?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
     }
 
     /// <summary>One PASSIVE checkpoint; returns the log's length in frames and records how many of them are in the file.</summary>
-    private async Task<int> CheckpointPassiveAsync(DbConnection connection, CancellationToken cancellationToken)
+    private int CheckpointPassive(DbConnection connection)
     {
-        await using var command = connection.CreateCommand();
+        using var command = connection.CreateCommand();
 
         // PASSIVE, as SQLite's automatic checkpoint: copies what no reader still needs, never waits for a lock.
         command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
         {
             return 0;
         }
