@@ -22,15 +22,18 @@ internal static class ApiLatency
         // bulk requests, then a pause in which the runtime finishes compiling the code they made hot. Without it the
         // measured submits shared the two cores with the JIT's background compiler, which a server that has run for
         // more than a few seconds no longer has.
-        await SubmitConcurrentlyAsync(client, clients, WarmUpRequests, new double[WarmUpRequests]);
+        await SubmitConcurrentlyAsync(client, clients, WarmUpRequests, new double[WarmUpRequests], new DateTime[WarmUpRequests]);
         await client.SubmitAsync(1000);
         await client.SubmitAsync(1000);
         await Task.Delay(WarmUpPause);
 
         var latencies = new double[singleRequests];
+        var starts = new DateTime[singleRequests];
+        var pausedBefore = GC.GetTotalPauseDuration();
         var clock = Stopwatch.StartNew();
-        await SubmitConcurrentlyAsync(client, clients, singleRequests, latencies);
+        await SubmitConcurrentlyAsync(client, clients, singleRequests, latencies, starts);
         var singlePerSecond = singleRequests / clock.Elapsed.TotalSeconds;
+        WriteLatencies(starts, latencies, GC.GetTotalPauseDuration() - pausedBefore);
 
         var bulk = new List<double>();
         clock.Restart();
@@ -45,8 +48,25 @@ internal static class ApiLatency
         return new ApiResult(Percentile(latencies, 0.5), Percentile(latencies, 0.99), singlePerSecond, bulkPerSecond, Percentile(bulk, 0.5));
     }
 
-    /// <summary><paramref name="requests"/> single-job submits from <paramref name="clients"/> concurrent clients; each one's latency in ms.</summary>
-    private static Task SubmitConcurrentlyAsync(BenchClient client, int clients, int requests, double[] latencies)
+    /// <summary>
+    /// With <c>WHARF_BENCH_LATENCIES</c> set to a file name, writes each timed single submit to it, one a line: when it
+    /// was sent (UTC, microseconds since the Unix epoch) and its latency in ms, to line slow requests up with what the
+    /// server did at the time; and prints this process's own GC pauses in the phase, which count in every latency too.
+    /// </summary>
+    private static void WriteLatencies(DateTime[] starts, double[] latencies, TimeSpan clientPauses)
+    {
+        if (Environment.GetEnvironmentVariable("WHARF_BENCH_LATENCIES") is not { Length: > 0 } path)
+        {
+            return;
+        }
+
+        File.WriteAllLines(path, starts.Select((start, i) =>
+            FormattableString.Invariant($"{(start - DateTime.UnixEpoch).Ticks / 10} {latencies[i]:F3}")));
+        Console.WriteLine($"    per-request latencies in {path}; the client's own GC pauses in the phase: {F(clientPauses.TotalMilliseconds, 1)} ms");
+    }
+
+    /// <summary><paramref name="requests"/> single-job submits from <paramref name="clients"/> concurrent clients; each one's start and latency in ms.</summary>
+    private static Task SubmitConcurrentlyAsync(BenchClient client, int clients, int requests, double[] latencies, DateTime[] starts)
     {
         var next = -1;
         return Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
@@ -54,6 +74,7 @@ internal static class ApiLatency
             int i;
             while ((i = Interlocked.Increment(ref next)) < requests)
             {
+                starts[i] = DateTime.UtcNow;
                 var start = Stopwatch.GetTimestamp();
                 await client.SubmitAsync(1);
                 latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;

@@ -6,7 +6,7 @@ using static Wharf.Bench.Server.Stats;
 // Benchmarks of a real Wharf server process (a Release build of the CLI) through its public API.
 //   limits                                   the machine's raw spawn and SQLite insert rates
 //   e2e     --wharf DLL [--jobs 200,2000] [--lone 50] [--warm-up 50] [--cpu 1] [--per-request 1000] [--slurm FILE] [--limits off]
-//   api     --wharf DLL [--clients 16] [--single 4000] [--bulk 20] [--stores sqlite,postgres]
+//   api     --wharf DLL [--clients 16] [--single 4000] [--bulk 20] [--stores sqlite,postgres] [--limits off]
 //   backlog --wharf DLL [--jobs 1000000]
 if (args.Length == 0)
 {
@@ -88,7 +88,8 @@ try
         }
         case "api":
         {
-            var limits = await MachineLimits.MeasureAsync(work);
+            // --limits off, as for e2e: paired runs of two builds need not measure the machine each time.
+            var limits = Option("limits", "on") == "off" ? null : await MachineLimits.MeasureAsync(work);
             BenchClient.WriteCatalog(catalog, 1);
             var clients = IntOption("clients", 16);
             Console.WriteLine("API: no agent, no node, jobs only queue");
@@ -110,7 +111,7 @@ try
                     var r = await ApiLatency.RunAsync(client, clients, IntOption("single", 4000), IntOption("bulk", 20));
                     ApiLatency.Print(store == "postgres" ? "PostgreSQL" : "SQLite", r, clients);
                     Console.WriteLine($"    server CPU used: {F((server.CpuTime() - cpuBefore).TotalSeconds, 1)} s; RSS {F(server.ResidentBytes() / 1048576.0)} MiB");
-                    if (store == "sqlite")
+                    if (store == "sqlite" && limits is not null)
                     {
                         Console.WriteLine($"    bulk submit as a fraction of SQLite's raw insert rate: {F(r.BulkJobsPerSecond / limits.SqliteRowsPerSecond * 100, 1)}%");
                     }
