@@ -57,19 +57,7 @@ internal sealed class JobIndex
     /// The value of an id written as a plain decimal number (ASCII digits, no leading zero, at most 18 of them), else
     /// -1. Two such ids are equal exactly when their values are, which is what lets values stand for ids.
     /// </summary>
-    private static long Value(string id)
-    {
-        if (id.Length is 0 or > 18 || (id[0] == '0' && id.Length > 1)) return -1;
-        long value = 0;
-        foreach (var c in id)
-        {
-            var digit = (uint)(c - '0');
-            if (digit > 9) return -1;
-            value = (value * 10) + digit;
-        }
-
-        return value;
-    }
+    private static long Value(string id) => id.Length > 1 && id[0] == '0' ? -1 : SchedulingPass.Numeric(id);
 
     private static ArgumentException Duplicate(SchedulingJob job) =>
         new($"Job id '{job.Id}' appears twice in the snapshot.", "snapshot");

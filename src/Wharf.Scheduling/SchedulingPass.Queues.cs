@@ -104,7 +104,7 @@ internal sealed partial class SchedulingPass
     /// An id's numeric value, or -1 when it is not a number of at most 18 digits: what <c>long.TryParse</c> with
     /// <see cref="NumberStyles.None"/> accepts (ASCII digits only), without its general parser.
     /// </summary>
-    private static long Numeric(string id)
+    internal static long Numeric(string id)
     {
         if (id.Length is 0 or > 18) return -1;
         long value = 0;
