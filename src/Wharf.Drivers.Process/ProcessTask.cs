@@ -67,9 +67,10 @@ internal sealed class ProcessTask
     {
         // Null when something else reaped the leader (SIGCHLD ignored by whoever started the agent): its supervisor's record tells.
         var code = await Process!.Exit.ConfigureAwait(false);
-        if (code is { } reported && !Process.MayRecordTreeEnded)
+        if (code is { } reported && Process.FromLauncher is { } launched)
         {
-            // The launcher reported the code and writes no tree-ended: its record would say nothing more.
+            // The launcher answered all its record would say: the code, and whether the task left anything.
+            TreeEnded = launched.TreeEnded;
             Ended(ExitResult.FromExitCode(reported));
             return;
         }

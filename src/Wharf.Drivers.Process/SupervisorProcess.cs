@@ -38,14 +38,14 @@ internal sealed class SupervisorProcess
     public long? StartTime { get; private init; }
 
     /// <summary>
-    /// Whether the leader's exit-status file may say <c>tree-ended</c> (<c>wharf-task</c> as the leader); false for a
-    /// command the launcher started, whose record holds only the code it also reports.
+    /// For a command the launcher started, what the launcher answered of it (its end, and whether the task left
+    /// anything); null for a leader this driver started, whose exit-status file tells.
     /// </summary>
-    public bool MayRecordTreeEnded { get; private init; } = true;
+    public LaunchedCommand? FromLauncher { get; private init; }
 
     /// <summary>A command the task launcher started and supervises (<see cref="TaskLauncher"/>): its child, not this process's.</summary>
-    public static SupervisorProcess Launched(int pid, long startTime, Task<int?> exit) =>
-        new(pid, Stream.Null, Stream.Null, exit, null) { StartTime = startTime, MayRecordTreeEnded = false };
+    public static SupervisorProcess Launched(int pid, LaunchedCommand command) =>
+        new(pid, Stream.Null, Stream.Null, command.Exit.Task, null) { StartTime = command.StartTime, FromLauncher = command };
 
     /// <summary>Starts <paramref name="command"/> on the calling thread (so in the calling thread's network namespace).</summary>
     public static SupervisorProcess Start(LaunchCommand command)

@@ -31,7 +31,7 @@ internal sealed class TaskLauncher
 
     private readonly int _socket;
     private readonly ConcurrentDictionary<ulong, TaskCompletionSource<Reply>> _starts = new();
-    private readonly ConcurrentDictionary<int, (long StartTime, TaskCompletionSource<int?> Exit)> _exits = new();
+    private readonly ConcurrentDictionary<int, LaunchedCommand> _exits = new();
     private long _nextRequest;
     private volatile bool _closed;
 
@@ -103,7 +103,7 @@ internal sealed class TaskLauncher
                 throw new System.ComponentModel.Win32Exception(answer.Error, $"{command.Arguments[1]}: {step}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(answer.Error)}");
             }
 
-            return SupervisorProcess.Launched(answer.Pid, answer.StartTime, answer.Exit!);
+            return SupervisorProcess.Launched(answer.Pid, answer.Command!);
         }
         finally
         {
@@ -181,30 +181,31 @@ internal sealed class TaskLauncher
             var kind = BinaryPrimitives.ReadInt32LittleEndian(buffer);
             var pid = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(4));
             var value = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(8));
+            var detail = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(12));
             if (kind == Ended)
             {
                 if (_exits.TryRemove(pid, out var ended))
                 {
+                    ended.TreeEnded = detail == 1;
                     ended.Exit.TrySetResult(value);
                 }
 
                 continue;
             }
 
-            var step = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(12));
             var id = BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(16));
             var startTime = (long)BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(24));
-            TaskCompletionSource<int?>? exit = null;
+            LaunchedCommand? command = null;
             if (kind == Started && value == 0)
             {
                 // Known before the start is answered, so that an end read next always finds it.
-                exit = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _exits[pid] = (startTime, exit);
+                command = new LaunchedCommand(startTime);
+                _exits[pid] = command;
             }
 
             if (_starts.TryGetValue(id, out var start))
             {
-                start.TrySetResult(new Reply(pid, value, step, startTime, exit?.Task));
+                start.TrySetResult(new Reply(pid, value, detail, command));
             }
         }
 
@@ -219,30 +220,46 @@ internal sealed class TaskLauncher
     {
         foreach (var (id, start) in _starts)
         {
-            start.TrySetResult(new Reply(0, Libc.Epipe, 0, 0, null));
+            start.TrySetResult(new Reply(0, Libc.Epipe, 0, null));
             _starts.TryRemove(id, out _);
         }
 
-        foreach (var (pid, (startTime, exit)) in _exits)
+        foreach (var (pid, command) in _exits)
         {
             if (_exits.TryRemove(pid, out _))
             {
-                _ = WatchOrphanAsync(pid, startTime, exit);
+                _ = WatchOrphanAsync(pid, command);
             }
         }
     }
 
     /// <summary>A command whose launcher ended: it is nobody's child here, so its end is seen in <c>/proc</c>.</summary>
-    private static async Task WatchOrphanAsync(int pid, long startTime, TaskCompletionSource<int?> exit)
+    private static async Task WatchOrphanAsync(int pid, LaunchedCommand command)
     {
-        while (ProcessTask.IsLeaderAlive(pid, startTime))
+        while (ProcessTask.IsLeaderAlive(pid, command.StartTime))
         {
             await Task.Delay(OrphanPollInterval).ConfigureAwait(false);
         }
 
         // Unknown: nobody waited for it to write its exit-status file.
-        exit.TrySetResult(null);
+        command.Exit.TrySetResult(null);
     }
 
-    private readonly record struct Reply(int Pid, int Error, int Step, long StartTime, Task<int?>? Exit);
+    private readonly record struct Reply(int Pid, int Error, int Step, LaunchedCommand? Command);
+}
+
+/// <summary>A command the task launcher started: when it started and, once it has ended, how.</summary>
+internal sealed class LaunchedCommand(long startTime)
+{
+    /// <summary>When the command started (clock ticks since boot, as in <c>/proc</c>).</summary>
+    public long StartTime { get; } = startTime;
+
+    /// <summary>Its exit code (128 + the signal for one a signal ended); null when its launcher ended first.</summary>
+    public TaskCompletionSource<int?> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Whether the launcher, a child subreaper, saw no process of the task left when the command ended; set before
+    /// <see cref="Exit"/> completes.
+    /// </summary>
+    public bool TreeEnded { get; set; }
 }

@@ -157,8 +157,13 @@ static int supervise(const char *status_path, char **command)
  * is how the next agent learns how they ended, and exits when none is left.
  *
  * A command's end is written before the process is reaped (waitid with WNOWAIT), so that whoever sees its /proc
- * entry gone finds the file. It writes no "tree-ended": the commands are not its only children's ancestors it could
- * account for, so the driver looks for what is left of each task itself.
+ * entry gone finds the file.
+ *
+ * The launcher is a child subreaper too, so a process of any task whose parent ends becomes its child. When a
+ * command ends and the launcher's only children are the commands it started (the ended one not yet reaped), no
+ * process of that task is left anywhere, and it says so: "tree-ended" in the file, and `detail` 1 in the ENDED
+ * answer. A process left by any task makes it say nothing for the commands that end while it lives (the driver then
+ * looks for what is left of the task in /proc, as it must for the shell supervisor).
  */
 enum { STARTED = 1, ENDED = 2 };
 enum { STEP_FORK = 1, STEP_NAMESPACE, STEP_SESSION, STEP_FOLDER, STEP_FILES, STEP_REQUEST, STEP_COMMAND };
@@ -167,7 +172,8 @@ struct reply {
     int32_t kind;
     int32_t pid;
     int32_t value;
-    int32_t step;
+    /* STARTED: the step that failed, if one did; ENDED: 1 when no process of the task is left (see above). */
+    int32_t detail;
     uint64_t id;
     uint64_t start_time;
 };
@@ -319,7 +325,7 @@ static void launch(int socket_fd, ssize_t length, int namespace_fd)
         size_t room = task_room == 0 ? 64 : task_room * 2;
         struct task *grown = realloc(tasks, room * sizeof *grown);
         if (grown == NULL) {
-            reply.step = STEP_FORK;
+            reply.detail = STEP_FORK;
             reply.value = ENOMEM;
             goto done;
         }
@@ -328,7 +334,7 @@ static void launch(int socket_fd, ssize_t length, int namespace_fd)
     }
 
     if (parse(request + sizeof reply.id, (size_t)length - sizeof reply.id, fields, &command, &environment) != 0) {
-        reply.step = STEP_REQUEST;
+        reply.detail = STEP_REQUEST;
         reply.value = EINVAL;
         goto done;
     }
@@ -336,12 +342,12 @@ static void launch(int socket_fd, ssize_t length, int namespace_fd)
     char *status_path = strdup(fields[3]);
     pid_t child = start_command(namespace_fd, fields, command, environment);
     if (child < 0) {
-        reply.step = STEP_FORK;
+        reply.detail = STEP_FORK;
         reply.value = errno;
         free(status_path);
     } else if (child_step != 0) {
         /* It never ran the command; it is reaped with the others and, being no task, answered for no more. */
-        reply.step = child_step;
+        reply.detail = child_step;
         reply.value = child_error;
         free(status_path);
     } else {
@@ -358,6 +364,35 @@ done:
     answer(socket_fd, reply);
 }
 
+/*
+ * Whether this process's only children are the commands in tasks[], ended ones not yet reaped included: then every
+ * process a task left has ended. Zombies are listed among the children until they are reaped; every command in
+ * tasks[] is such a child, so equal counts mean no other child. Where the list cannot be read, it answers no.
+ */
+static int only_commands_remain(void)
+{
+    char path[48];
+    char text[4096];
+    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return 0;
+    }
+
+    size_t children = 0;
+    int in_number = 0;
+    ssize_t length;
+    while ((length = read(fd, text, sizeof text)) > 0) {
+        for (ssize_t i = 0; i < length; i++) {
+            int digit = text[i] >= '0' && text[i] <= '9';
+            children += digit && !in_number;
+            in_number = digit;
+        }
+    }
+    close(fd);
+    return length == 0 && children == task_count;
+}
+
 /* Writes the ends of the commands that have ended, then reaps every child that has. */
 static void reap(int socket_fd, int listening)
 {
@@ -371,11 +406,12 @@ static void reap(int socket_fd, int listening)
         int code = info.si_code == CLD_EXITED ? info.si_status : 128 + info.si_status;
         for (size_t i = 0; i < task_count; i++) {
             if (tasks[i].pid == ended) {
-                write_status(tasks[i].status_path, code, 0);
+                int tree_ended = only_commands_remain();
+                write_status(tasks[i].status_path, code, tree_ended);
                 free(tasks[i].status_path);
                 tasks[i] = tasks[--task_count];
                 if (listening) {
-                    answer(socket_fd, (struct reply){.kind = ENDED, .pid = ended, .value = code});
+                    answer(socket_fd, (struct reply){.kind = ENDED, .pid = ended, .value = code, .detail = tree_ended});
                 }
                 break;
             }
@@ -394,6 +430,7 @@ static int serve(void)
     sigemptyset(&child_ended);
     sigaddset(&child_ended, SIGCHLD);
     sigprocmask(SIG_BLOCK, &child_ended, NULL);
+    prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
     int signal_fd = signalfd(-1, &child_ended, SFD_CLOEXEC | SFD_NONBLOCK);
     if (signal_fd < 0 || fcntl(socket_fd, F_SETFD, FD_CLOEXEC) != 0) {
         dprintf(2, "wharf-task: cannot serve: %s\n", strerror(errno));
@@ -443,7 +480,7 @@ static int serve(void)
             } else if ((size_t)length <= sizeof(uint64_t) || (message.msg_flags & MSG_TRUNC) != 0) {
                 uint64_t id = 0;
                 memcpy(&id, request, length >= (ssize_t)sizeof id ? sizeof id : 0);
-                answer(socket_fd, (struct reply){.kind = STARTED, .id = id, .value = EMSGSIZE, .step = STEP_REQUEST});
+                answer(socket_fd, (struct reply){.kind = STARTED, .id = id, .value = EMSGSIZE, .detail = STEP_REQUEST});
                 if (namespace_fd >= 0) {
                     close(namespace_fd);
                 }

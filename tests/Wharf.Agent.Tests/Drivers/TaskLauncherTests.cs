@@ -34,7 +34,45 @@ public sealed class TaskLauncherTests : IDisposable
         Assert.Equal(startTime, process.StartTime);
         // The shell is the task's command, the launcher's child, and leads a session of its own.
         Assert.Equal(process.Id.ToString(CultureInfo.InvariantCulture), (await File.ReadAllTextAsync(command.LogFiles!.Value.Output)).Trim());
-        Assert.Equal(["3"], await File.ReadAllLinesAsync(status));
+        // Nothing of the task was left when it ended, and the launcher said so.
+        Assert.True(process.FromLauncher!.TreeEnded);
+        Assert.Equal(["3", "tree-ended"], await File.ReadAllLinesAsync(status));
+    }
+
+    [TaskSupervisorFact]
+    public async Task TaskLeavingAProcessBehind_IsNotTreeEnded_NorIsATaskEndingWhileThatProcessLives_ButOneEndingAfterIs()
+    {
+        var launcher = Launcher();
+        var (leaving, leavingStatus) = Command("t7", "sleep 300 & echo $! > left; exit 0");
+        var leaver = await launcher.StartAsync(leaving, null);
+        Assert.Equal(0, await leaver.Exit.WaitAsync(TimeSpan.FromSeconds(30)));
+        var left = int.Parse(await File.ReadAllTextAsync(_directory.Combine("t7", "left")), CultureInfo.InvariantCulture);
+
+        // The launcher is a child subreaper: the process the task left is now its child.
+        Assert.Equal(launcher.Pid, ParentOf(left));
+        Assert.False(leaver.FromLauncher!.TreeEnded);
+        Assert.Equal(["0"], await File.ReadAllLinesAsync(leavingStatus));
+
+        // It cannot tell whose that process is, so no task that ends while it lives is said to have left nothing.
+        var (quick, quickStatus) = Command("t8", "exit 0");
+        var during = await launcher.StartAsync(quick, null);
+        Assert.Equal(0, await during.Exit.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(during.FromLauncher!.TreeEnded);
+        Assert.Equal(["0"], await File.ReadAllLinesAsync(quickStatus));
+
+        // Once the launcher has reaped it, ends are whole again.
+        Libc.Kill(left, Libc.SigKill);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (File.Exists($"/proc/{left}/stat") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        var (after, afterStatus) = Command("t9", "exit 0");
+        var later = await launcher.StartAsync(after, null);
+        Assert.Equal(0, await later.Exit.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(later.FromLauncher!.TreeEnded);
+        Assert.Equal(["0", "tree-ended"], await File.ReadAllLinesAsync(afterStatus));
     }
 
     [TaskSupervisorFact]
@@ -77,7 +115,7 @@ public sealed class TaskLauncherTests : IDisposable
         Go("t6");
 
         Assert.Null(await process.Exit.WaitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Equal(["6"], await File.ReadAllLinesAsync(status));
+        Assert.Equal(["6", "tree-ended"], await File.ReadAllLinesAsync(status));
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (ProcStat.Read(launcher.Pid) is { IsDead: false } && DateTime.UtcNow < deadline)
         {
