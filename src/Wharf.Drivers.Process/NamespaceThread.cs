@@ -52,7 +52,7 @@ internal sealed partial class NamespaceThread : IDisposable
         }
 
         // Wakes the refill thread so that it sees the pool is closed.
-        _refillWanted.Release();
+        _refillWanted.Set();
         _requests.CompleteAdding();
     }
 

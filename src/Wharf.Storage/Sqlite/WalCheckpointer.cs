@@ -65,7 +65,8 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private readonly Func<CancellationToken, Task<DbConnection>> _open;
     private readonly Func<CancellationToken, Task<IAsyncDisposable?>> _enterWrite;
     private readonly int _thresholdFrames;
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    // Without spinning before it blocks: SemaphoreSlim's wait spins with sched_yield first, on every commit's wake.
+    private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _signalled;
@@ -181,7 +182,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
 
         if (Interlocked.Exchange(ref _signalled, 1) == 0)
         {
-            _signal.Release();
+            _signal.Set();
         }
 
         return behind >= _thresholdFrames * FallbackFactor;
@@ -204,6 +205,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
                 // While the log waits to start over, wake every Lull to look for one; otherwise only when signalled.
                 if (_signal.Wait(RestartDue() ? Lull : Timeout.InfiniteTimeSpan, token))
                 {
+                    _signal.Reset();
                     Volatile.Write(ref _signalled, 0);
                 }
 
