@@ -89,7 +89,8 @@ public static class TaskLogFiles
     private sealed class LogFileReader(TaskLogStream stream, string path, long maxFileBytes) : IDisposable
     {
         private readonly List<byte> _pending = [];
-        private readonly byte[] _buffer = new byte[16 * 1024];
+        // Taken once there is something to read: most ranks never write to one of their streams (or to either).
+        private byte[]? _buffer;
         private FileStream? _file;
         // Bytes of the stream moved to older files before this file's first byte: a line's offset is _rotated + its position.
         private long _rotated;
@@ -98,6 +99,8 @@ public static class TaskLogFiles
         private long _pendingOffset;
 
         private string RotatedBytesPath => path + RotatedBytesSuffix;
+
+        private byte[] Buffer => _buffer ??= new byte[16 * 1024];
 
         public List<TaskLogLine> ReadAvailable(bool final)
         {
@@ -155,20 +158,21 @@ public static class TaskLogFiles
         private void Read(List<TaskLogLine> lines, bool final, FileStream? copy)
         {
             _file!.Position = _position;
+            var buffer = Buffer;
             int read;
-            while ((read = _file.Read(_buffer, 0, _buffer.Length)) > 0)
+            while ((read = _file.Read(buffer, 0, buffer.Length)) > 0)
             {
-                copy?.Write(_buffer, 0, read);
+                copy?.Write(buffer, 0, read);
                 for (var i = 0; i < read; i++)
                 {
-                    if (_buffer[i] == (byte)'\n')
+                    if (buffer[i] == (byte)'\n')
                     {
                         lines.Add(TakeLine());
                         _pendingOffset = _rotated + _position + i + 1;
                     }
                     else
                     {
-                        _pending.Add(_buffer[i]);
+                        _pending.Add(buffer[i]);
                         if (_pending.Count >= MaxLineBytes)
                         {
                             lines.Add(TakeLine());
@@ -215,15 +219,16 @@ public static class TaskLogFiles
         private void CopyPrefix(FileStream to, long count)
         {
             _file!.Position = 0;
+            var buffer = Buffer;
             while (count > 0)
             {
-                var read = _file.Read(_buffer, 0, (int)Math.Min(_buffer.Length, count));
+                var read = _file.Read(buffer, 0, (int)Math.Min(buffer.Length, count));
                 if (read == 0)
                 {
                     break;
                 }
 
-                to.Write(_buffer, 0, read);
+                to.Write(buffer, 0, read);
                 count -= read;
             }
         }
