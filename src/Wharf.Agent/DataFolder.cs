@@ -4,17 +4,21 @@ using Wharf.Domain.Jobs;
 namespace Wharf.Agent;
 
 /// <summary>
-/// The jobs' folder on a node: the file store, <c>files/&lt;project&gt;/…</c>, and each rank's working and log folders,
-/// <c>jobs/&lt;jobId&gt;/&lt;rank&gt;/work</c> and <c>…/logs</c>. Names from the wire become single path segments
-/// (<see cref="Segment"/>), so no job id or project can point outside it.
+/// The jobs' folder on a node: the file store, <c>files/&lt;project&gt;/…</c>, and each rank's folder,
+/// <c>jobs/&lt;jobId&gt;/&lt;rank&gt;</c>, which holds the rank's logs and its working folder, <c>work</c>. Names
+/// from the wire become single path segments (<see cref="Segment"/>), so no job id or project can point outside it.
 /// </summary>
+/// <remarks>
+/// The logs are in the rank's folder itself, not in a folder of their own: on ext4 each new folder costs an inode
+/// search, and a rank's folders were the largest file-system cost of starting a trivial job.
+/// </remarks>
 internal sealed class DataFolder(string root)
 {
     public string Root { get; } = Path.GetFullPath(root);
 
     public string WorkingDirectory(string jobId, int rank) => Path.Combine(RankFolder(jobId, rank), "work");
 
-    public string LogDirectory(string jobId, int rank) => Path.Combine(RankFolder(jobId, rank), "logs");
+    public string LogDirectory(string jobId, int rank) => RankFolder(jobId, rank);
 
     /// <summary>The root of a project's file store.</summary>
     public string ProjectFiles(Owner owner) => Path.Combine(Root, "files", Segment(owner.Project));

@@ -21,7 +21,7 @@ public sealed class TaskSpecsTests : IDisposable
         var spec = TaskSpecs.From(assignment, data);
 
         Assert.Equal(Path.Combine(_root, "jobs", "77", "1", "work"), spec.WorkingDirectory);
-        Assert.Equal(Path.Combine(_root, "jobs", "77", "1", "logs"), spec.LogDirectory);
+        Assert.Equal(Path.Combine(_root, "jobs", "77", "1"), spec.LogDirectory);
         Assert.Equal((1, 2), (spec.Rank, spec.Replicas));
         Assert.Equal(["http"], spec.Ports);
         Assert.Equal("hello", spec.Environment["GREETING"]);
