@@ -4,5 +4,5 @@ namespace Wharf.Storage;
 public static class SchemaVersion
 {
     /// <summary>The newest version; <see cref="IWharfStore.MigrateAsync"/> brings every database to it.</summary>
-    public const int Latest = 5;
+    public const int Latest = 6;
 }

@@ -178,5 +178,10 @@ internal static class SqliteSchema
             ) STRICT
             """,
             "CREATE INDEX group_members_by_job ON group_members (job_id)",
+        ]),
+        new SchemaMigration(6, "no index on state alone: jobs_by_state_id serves every lookup by state",
+        [
+            // Every change of a job's state rewrote both indexes; the one on (state, id) answers all the other did.
+            "DROP INDEX jobs_by_state",
         ]));
 }
