@@ -1,8 +1,6 @@
-using System.Text.Json;
 using Wharf.Agent.Drivers;
 using Wharf.Domain.Agents;
 using Wharf.Domain.Jobs;
-using Wharf.Domain.Serialization;
 
 namespace Wharf.Agent.Loop.Tests.Support;
 
@@ -61,14 +59,8 @@ public sealed class AgentTestBed : IAsyncDisposable
         Owner = new Owner("alice", "proj"),
     };
 
-    /// <summary>The tasks the agent has persisted in its state folder.</summary>
-    internal IReadOnlyList<PersistedTask> PersistedTasks()
-    {
-        var folder = Path.Combine(StateDirectory, "tasks");
-        return Directory.Exists(folder)
-            ? [.. Directory.GetFiles(folder, "*.json").Select(f => JsonSerializer.Deserialize<PersistedTask>(File.ReadAllText(f), WharfJson.Options)!)]
-            : [];
-    }
+    /// <summary>The tasks the agent has persisted in its state folder, read while it may be running.</summary>
+    internal IReadOnlyList<PersistedTask> PersistedTasks() => StateFolder.ReadTasks(StateDirectory);
 
     /// <summary>Waits for a condition that no request signals (a process ending), checking it every few milliseconds.</summary>
     public static async Task EventuallyAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
