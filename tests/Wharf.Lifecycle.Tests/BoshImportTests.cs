@@ -79,7 +79,7 @@ public sealed class BoshImportTests
         Assert.True(File.GetUnixFileMode(Path.Combine(work, "bin", "run")).HasFlag(UnixFileMode.UserExecute));
         Assert.True(job.Status.State == JobState.Success, $"job ended {job.Status.State}: {job.Status.Reason}");
 
-        var stdout = await File.ReadAllTextAsync(Path.Combine(cluster.DataDirectory, "jobs", id, "0", "logs", "stdout.log"));
+        var stdout = await File.ReadAllTextAsync(Path.Combine(cluster.DataDirectory, "jobs", id, "0", "stdout.log"));
         Assert.Contains("registering with load balancer lb-9", stdout, StringComparison.Ordinal);
         Assert.Contains("config/slb.json is in place", stdout, StringComparison.Ordinal);
 

@@ -47,7 +47,7 @@ public sealed partial class HealthTests
         Assert.Equal(3, restarts.Count);
         var delays = restarts.Select(s => long.Parse(Delay().Match(s).Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
         Assert.True(delays[0] < delays[1] && delays[1] < delays[2], $"delays {string.Join(", ", delays)} do not grow");
-        var healthLog = await File.ReadAllTextAsync(Path.Combine(cluster.DataDirectory, "jobs", id, "0", "logs", "health.log"));
+        var healthLog = await File.ReadAllTextAsync(Path.Combine(cluster.DataDirectory, "jobs", id, "0", "health.log"));
         Assert.Contains("health exited with code 1", healthLog, StringComparison.Ordinal);
     }
 

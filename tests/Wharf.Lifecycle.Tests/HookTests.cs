@@ -60,7 +60,7 @@ public sealed class HookTests
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(2), $"the stop took {clock.Elapsed}, less than the two 1 s waits drain asked for");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the stop took {clock.Elapsed}");
         Assert.Equal("3", (await File.ReadAllTextAsync(Path.Combine(cluster.WorkingDirectory(id), "drain-calls"))).Trim());
-        var logs = Path.Combine(cluster.DataDirectory, "jobs", id, "0", "logs");
+        var logs = Path.Combine(cluster.DataDirectory, "jobs", id, "0");
         var drainLog = await File.ReadAllTextAsync(Path.Combine(logs, "drain.log"));
         Assert.Contains($"drain call 3 for {id}", drainLog, StringComparison.Ordinal);
         Assert.Equal(3, drainLog.Split('\n').Count(l => l.StartsWith("== drain job_shutdown hash_unchanged", StringComparison.Ordinal)));
@@ -90,7 +90,7 @@ public sealed class HookTests
         // It printed 30 but exited 1: no 30 s wait; the failure is in the drain's log (and the rank's exit report).
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the stop took {clock.Elapsed}");
         Assert.True(job.Status.State.IsFinal());
-        var drainLog = await File.ReadAllTextAsync(Path.Combine(cluster.DataDirectory, "jobs", id, "0", "logs", "drain.log"));
+        var drainLog = await File.ReadAllTextAsync(Path.Combine(cluster.DataDirectory, "jobs", id, "0", "drain.log"));
         Assert.Contains("30", drainLog, StringComparison.Ordinal);
         Assert.Contains("drain exited with code 1", drainLog, StringComparison.Ordinal);
 
@@ -119,7 +119,7 @@ public sealed class HookTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"the hook ran {clock.Elapsed}");
         Assert.Equal(JobState.Failure, job.Status.State);
         Assert.Contains("pre-start timed out after 1 s and was killed", job.Status.Reason ?? "", StringComparison.Ordinal);
-        var logs = Path.Combine(cluster.DataDirectory, "jobs", id, "0", "logs");
+        var logs = Path.Combine(cluster.DataDirectory, "jobs", id, "0");
         var hookLog = await File.ReadAllTextAsync(Path.Combine(logs, "pre-start.log"));
         Assert.Contains("preparing", hookLog, StringComparison.Ordinal);
         Assert.Contains("timed out", hookLog, StringComparison.Ordinal);
