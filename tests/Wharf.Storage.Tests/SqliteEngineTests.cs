@@ -32,12 +32,17 @@ public sealed class SqliteEngineTests : IAsyncLifetime
         var store = Open();
         await store.MigrateAsync(Ct);
 
-        await using var session = await store.Database.OpenAsync(Ct);
-        Assert.Equal("wal", await PragmaAsync(session, "journal_mode"));
-        Assert.Equal("1", await PragmaAsync(session, "synchronous")); // NORMAL
-        Assert.Equal("1", await PragmaAsync(session, "foreign_keys"));
-        Assert.True(long.Parse(await PragmaAsync(session, "busy_timeout")) >= 1000);
-        Assert.True(long.Parse(await PragmaAsync(session, "journal_size_limit")) > 0); // a log that grew is cut back
+        // The settings are made once per native connection: the pool's connections, opened again, and those a second
+        // store on the same file (the same pool) opens, still have them.
+        foreach (var opened in new[] { store, store, store, Open(), store })
+        {
+            await using var session = await opened.Database.OpenAsync(Ct);
+            Assert.Equal("wal", await PragmaAsync(session, "journal_mode"));
+            Assert.Equal("1", await PragmaAsync(session, "synchronous")); // NORMAL
+            Assert.Equal("1", await PragmaAsync(session, "foreign_keys"));
+            Assert.True(long.Parse(await PragmaAsync(session, "busy_timeout")) >= 1000);
+            Assert.True(long.Parse(await PragmaAsync(session, "journal_size_limit")) > 0); // a log that grew is cut back
+        }
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Wharf.Storage.Sql;
@@ -21,6 +22,11 @@ internal sealed class SqliteDatabase : SqlDatabase
 
     private readonly string _path;
     private readonly string _connectionString;
+
+    // The native connections already given this database's per-connection settings. Microsoft.Data.Sqlite's pool hands
+    // out the same native connection (the same handle object) again and again; a new one is a new object, and one it
+    // closed is collected with its entry.
+    private readonly ConditionalWeakTable<sqlite3, object> _configured = [];
     private readonly SemaphoreSlim _writeGate;
     private volatile bool _fileReady;
 
@@ -92,14 +98,23 @@ internal sealed class SqliteDatabase : SqlDatabase
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using (var command = connection.CreateCommand())
+            if (connection.Handle is not { } handle || !_configured.TryGetValue(handle, out _))
             {
-                // Per-connection settings; pooled connections keep them, and setting them again is cheap.
-                // journal_size_limit: see WalCheckpointer.LogFileLimitBytes (without it the log's file keeps its largest size).
-                command.CommandText =
-                    $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
-                    $"PRAGMA journal_size_limit = {Checkpoints.LogFileLimitBytes};";
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await using (var command = connection.CreateCommand())
+                {
+                    // Per-connection settings, made once per native connection: a pooled one keeps them, and parsing
+                    // and running four statements again on every open was a share of every request's cost.
+                    // journal_size_limit: see WalCheckpointer.LogFileLimitBytes (without it the log's file keeps its largest size).
+                    command.CommandText =
+                        $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
+                        $"PRAGMA journal_size_limit = {Checkpoints.LogFileLimitBytes};";
+                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (connection.Handle is { } configured)
+                {
+                    _configured.AddOrUpdate(configured, this);
+                }
             }
 
             if (!_fileReady)
