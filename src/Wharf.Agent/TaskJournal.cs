@@ -202,7 +202,6 @@ internal sealed class TaskJournal
 
         File.Move(temporary, _path, overwrite: true);
         _file?.Dispose();
-        _file = null;
         _lines = live.Count;
         _file = OpenForAppend();
     }

@@ -98,7 +98,8 @@ internal sealed class SqliteDatabase : SqlDatabase
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            if (connection.Handle is not { } handle || !_configured.TryGetValue(handle, out _))
+            var handle = connection.Handle;
+            if (handle is null || !_configured.TryGetValue(handle, out _))
             {
                 await using (var command = connection.CreateCommand())
                 {
@@ -111,9 +112,9 @@ internal sealed class SqliteDatabase : SqlDatabase
                     await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                if (connection.Handle is { } configured)
+                if (handle is not null)
                 {
-                    _configured.AddOrUpdate(configured, this);
+                    _configured.AddOrUpdate(handle, this);
                 }
             }
 

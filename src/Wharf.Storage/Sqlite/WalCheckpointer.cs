@@ -69,7 +69,6 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
-    private int _signalled;
     private int _latestFrames;
     private int _checkpointedFrames;
     private int _completed;
@@ -180,7 +179,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
             return false;
         }
 
-        if (Interlocked.Exchange(ref _signalled, 1) == 0)
+        if (!_signal.IsSet)
         {
             _signal.Set();
         }
@@ -206,7 +205,6 @@ internal sealed class WalCheckpointer : IAsyncDisposable
                 if (_signal.Wait(RestartDue() ? Lull : Timeout.InfiniteTimeSpan, token))
                 {
                     _signal.Reset();
-                    Volatile.Write(ref _signalled, 0);
                 }
 
                 var lastCommit = Volatile.Read(ref _lastCommit);
