@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Wharf.Storage.Sql;
 using static Wharf.Storage.Tests.JobRequests;
@@ -32,8 +33,7 @@ public sealed class SqliteEngineTests : IAsyncLifetime
         var store = Open();
         await store.MigrateAsync(Ct);
 
-        // The settings are made once per native connection: the pool's connections, opened again, and those a second
-        // store on the same file (the same pool) opens, still have them.
+        // The settings are made once per connection: the kept connections, taken again, and a second store's still have them.
         foreach (var opened in new[] { store, store, store, Open(), store })
         {
             await using var session = await opened.Database.OpenAsync(Ct);
@@ -42,6 +42,105 @@ public sealed class SqliteEngineTests : IAsyncLifetime
             Assert.Equal("1", await PragmaAsync(session, "foreign_keys"));
             Assert.True(long.Parse(await PragmaAsync(session, "busy_timeout")) >= 1000);
             Assert.True(long.Parse(await PragmaAsync(session, "journal_size_limit")) > 0); // a log that grew is cut back
+        }
+    }
+
+    [Fact]
+    public async Task Statements_AreKeptPreparedFromOneSessionToTheNext_WithoutTheirParameters()
+    {
+        var store = Open();
+        await store.MigrateAsync(Ct);
+        const string Sql = "SELECT @value";
+
+        DbCommand first;
+        await using (var session = await store.Database.OpenAsync(Ct))
+        {
+            first = session.Command(Sql);
+            first.With("@value", 1L);
+            Assert.Equal(1L, await first.ExecuteScalarAsync(Ct));
+
+            // In use: a nested query with the same SQL gets its own command.
+            await using (var nested = session.Command(Sql))
+            {
+                Assert.NotSame(first, nested);
+                Assert.Equal(2L, await nested.With("@value", 2L).ExecuteScalarAsync(Ct));
+            }
+
+            await first.DisposeAsync();
+        }
+
+        await using (var session = await store.Database.OpenAsync(Ct))
+        {
+            await using var again = session.Command(Sql);
+            Assert.Same(first, again);
+            Assert.Empty(again.Parameters); // a missing parameter is an error, not the last request's value
+            await Assert.ThrowsAsync<InvalidOperationException>(() => again.ExecuteScalarAsync(Ct));
+            Assert.Equal(3L, await again.With("@value", 3L).ExecuteScalarAsync(Ct));
+        }
+    }
+
+    [Fact]
+    public async Task AKeptCommand_WhoseTextItsUserChanged_ComesBackWithItsOwnText()
+    {
+        var store = Open();
+        await store.MigrateAsync(Ct);
+
+        await using (var session = await store.Database.OpenAsync(Ct))
+        {
+            await using var command = session.Command("SELECT 1");
+            command.CommandText = "SELECT 2";
+            Assert.Equal(2L, await command.ExecuteScalarAsync(Ct));
+        }
+
+        await using (var session = await store.Database.OpenAsync(Ct))
+        {
+            await using var command = session.Command("SELECT 1");
+            Assert.Equal(1L, await command.ExecuteScalarAsync(Ct));
+        }
+    }
+
+    [Fact]
+    public async Task AConnectionIsKept_OnlyWhenNothingOfItsSessionIsLeftOnIt()
+    {
+        var store = Open();
+        await store.MigrateAsync(Ct);
+        await CreateOneAsync(store, "first");
+
+        DbConnection read;
+        await using (var session = await store.Database.BeginReadAsync(Ct))
+        {
+            read = session.Connection;
+            await using var command = session.Command("SELECT COUNT(*) FROM jobs");
+            Assert.Equal(1L, await command.ScalarLongAsync(Ct));
+        }
+
+        // A reader left open at the session's end (its statement still running, its snapshot held): not kept.
+        DbConnection abandoned;
+        DbDataReader reader;
+        await using (var session = await store.Database.OpenAsync(Ct))
+        {
+            Assert.Same(read, session.Connection);
+            abandoned = session.Connection;
+            var command = session.Command("SELECT id FROM jobs");
+            reader = await command.ExecuteReaderAsync(Ct);
+            Assert.True(await reader.ReadAsync(Ct));
+        }
+
+        await using (var session = await store.Database.BeginWriteAsync(Ct))
+        {
+            Assert.NotSame(abandoned, session.Connection);
+            await using var command = session.Command("UPDATE jobs SET priority = 7");
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Ct));
+            await session.CommitAsync(Ct);
+        }
+
+        // Nothing the kept connections hold stops the log from being copied back whole.
+        await using (var session = await store.Database.OpenAsync(Ct))
+        {
+            await using var command = session.Command("PRAGMA wal_checkpoint(TRUNCATE)");
+            await using var result = await command.ExecuteReaderAsync(Ct);
+            Assert.True(await result.ReadAsync(Ct));
+            Assert.Equal(0L, result.GetInt64(0)); // not busy
         }
     }
 

@@ -85,6 +85,17 @@ internal abstract class SqlDatabase : IAsyncDisposable
     /// <summary>True when <paramref name="exception"/> is a primary-key or unique-constraint violation.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
 
+    /// <summary>A command for <paramref name="sql"/> on <paramref name="connection"/>; an engine may hand out one it prepared before.</summary>
+    public virtual DbCommand CreateCommand(DbConnection connection, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>Takes back a session's connection once its transaction ended; an engine may keep it open for the next session.</summary>
+    public virtual ValueTask ReleaseConnectionAsync(DbConnection connection) => connection.DisposeAsync();
+
     public abstract ValueTask DisposeAsync();
 
     /// <summary>Opens a connection with the engine's session settings applied.</summary>

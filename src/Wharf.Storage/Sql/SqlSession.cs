@@ -4,7 +4,7 @@ namespace Wharf.Storage.Sql;
 
 /// <summary>
 /// One open connection, usually inside a transaction, and whatever lock was taken to get it (the SQLite write
-/// gate). Disposing it rolls back an uncommitted transaction, closes the connection and releases the lock.
+/// gate). Disposing it rolls back an uncommitted transaction, gives the connection back and releases the lock.
 /// </summary>
 internal sealed class SqlSession : IAsyncDisposable
 {
@@ -54,8 +54,7 @@ internal sealed class SqlSession : IAsyncDisposable
     /// <summary>A command on this connection, enlisted in the open transaction.</summary>
     public DbCommand Command(string sql)
     {
-        var command = Connection.CreateCommand();
-        command.CommandText = sql;
+        var command = _database.CreateCommand(Connection, sql);
         command.Transaction = Transaction;
         return command;
     }
@@ -83,7 +82,7 @@ internal sealed class SqlSession : IAsyncDisposable
             }
             finally
             {
-                await Connection.DisposeAsync().ConfigureAwait(false);
+                await _database.ReleaseConnectionAsync(Connection).ConfigureAwait(false);
             }
         }
     }

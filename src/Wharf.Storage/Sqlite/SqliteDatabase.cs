@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Wharf.Storage.Sql;
@@ -20,15 +19,17 @@ internal sealed class SqliteDatabase : SqlDatabase
 
     private const int BusyTimeoutMilliseconds = 10_000;
 
+    // Idle connections kept open, each with its prepared statements (see StatementCachingConnection); more than this
+    // many idle at once are closed. The API's concurrency is what needs them: 16 clients keep about as many busy.
+    private const int MaxIdleConnections = 32;
+
     private readonly string _path;
     private readonly string _connectionString;
-
-    // The native connections already given this database's per-connection settings. Microsoft.Data.Sqlite's pool hands
-    // out the same native connection (the same handle object) again and again; a new one is a new object, and one it
-    // closed is collected with its entry.
-    private readonly ConditionalWeakTable<sqlite3, object> _configured = [];
+    private readonly Lock _idleGate = new();
+    private readonly Stack<StatementCachingConnection> _idle = new();
     private readonly SemaphoreSlim _writeGate;
     private volatile bool _fileReady;
+    private bool _disposed;
 
     public SqliteDatabase(string databasePath, IReadOnlyList<SchemaMigration> migrations, int checkpointFrames = WalCheckpointer.DefaultThresholdFrames)
         : base(migrations)
@@ -39,11 +40,11 @@ internal sealed class SqliteDatabase : SqlDatabase
             DataSource = _path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            Pooling = false, // this class keeps its connections, with their statements
             DefaultTimeout = BusyTimeoutMilliseconds / 1000,
         }.ToString();
         _writeGate = WriteGates.GetOrAdd(_path, _ => new SemaphoreSlim(1, 1));
-        Checkpoints = new WalCheckpointer(OpenConnectionAsync, EnterWriteAsync, checkpointFrames);
+        Checkpoints = new WalCheckpointer(NewConnectionAsync, EnterWriteAsync, checkpointFrames);
     }
 
     /// <summary>Checkpoints the write-ahead log beside the writers rather than inside a commit.</summary>
@@ -83,39 +84,73 @@ internal sealed class SqliteDatabase : SqlDatabase
     public override async ValueTask DisposeAsync()
     {
         await Checkpoints.DisposeAsync().ConfigureAwait(false);
-        using var connection = new SqliteConnection(_connectionString);
-        SqliteConnection.ClearPool(connection);
+        StatementCachingConnection[] idle;
+        lock (_idleGate)
+        {
+            _disposed = true;
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+
+        foreach (var connection in idle)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public override DbCommand CreateCommand(DbConnection connection, string sql) =>
+        connection is StatementCachingConnection caching ? caching.Command(sql) : base.CreateCommand(connection, sql);
+
+    public override ValueTask ReleaseConnectionAsync(DbConnection connection)
+    {
+        if (connection is StatementCachingConnection { Settled: true } caching)
+        {
+            lock (_idleGate)
+            {
+                if (!_disposed && _idle.Count < MaxIdleConnections)
+                {
+                    _idle.Push(caching);
+                    return ValueTask.CompletedTask;
+                }
+            }
+        }
+
+        return connection.DisposeAsync();
     }
 
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        lock (_idleGate)
+        {
+            if (_idle.TryPop(out var idle))
+            {
+                return idle;
+            }
+        }
+
+        return await NewConnectionAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A connection of its own, with the per-connection settings made.</summary>
+    private async Task<DbConnection> NewConnectionAsync(CancellationToken cancellationToken)
     {
         if (!_fileReady)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         }
 
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new StatementCachingConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var handle = connection.Handle;
-            if (handle is null || !_configured.TryGetValue(handle, out _))
+            connection.Handle!.enable_sqlite3_next_stmt(true); // before its first statement: see StatementCachingConnection.Settled
+            await using (var command = connection.CreateCommand())
             {
-                await using (var command = connection.CreateCommand())
-                {
-                    // Per-connection settings, made once per native connection: a pooled one keeps them, and parsing
-                    // and running four statements again on every open was a share of every request's cost.
-                    // journal_size_limit: see WalCheckpointer.LogFileLimitBytes (without it the log's file keeps its largest size).
-                    command.CommandText =
-                        $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
-                        $"PRAGMA journal_size_limit = {Checkpoints.LogFileLimitBytes};";
-                    await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                if (handle is not null)
-                {
-                    _configured.AddOrUpdate(handle, this);
-                }
+                // journal_size_limit: see WalCheckpointer.LogFileLimitBytes (without it the log's file keeps its largest size).
+                command.CommandText =
+                    $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; " +
+                    $"PRAGMA journal_size_limit = {Checkpoints.LogFileLimitBytes};";
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (!_fileReady)
