@@ -72,12 +72,9 @@ try
                 }
             }
 
-            var loneP50 = Percentile(lone!, 0.5);
-            Console.WriteLine($"  lone job on an idle system (after the first batch, {lone!.Count} samples): submit->running p50 {F(loneP50, 1)} ms, p99 {F(Percentile(lone, 0.99), 1)} ms, min {F(lone.Min(), 1)} ms"
-                + $" (goal p50 <= 10 ms: {(loneP50 <= 10 ? "met" : $"MISSED, {F(loneP50 / 10, 1)}x")})");
-            if (slurm is not null && slurm.TryGetValue("lone_p50_s", out var slp))
+            if (lone is { Count: > 0 })
             {
-                Console.WriteLine($"    vs Slurm lone job p50 {F(slp * 1000)} ms: {F(slp * 1000 / loneP50, 1)}x faster");
+                PrintLone(lone, slurm);
             }
 
             if (limits is not null)
@@ -145,3 +142,14 @@ static Dictionary<string, double> ReadSlurm(string path) =>
     File.ReadAllLines(path).Select(l => l.Split('=', 2))
         .Where(p => p.Length == 2 && double.TryParse(p[1], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
         .ToDictionary(p => p[0], p => double.Parse(p[1], NumberStyles.Float, CultureInfo.InvariantCulture));
+
+static void PrintLone(List<double> lone, Dictionary<string, double>? slurm)
+{
+    var loneP50 = Percentile(lone, 0.5);
+    Console.WriteLine($"  lone job on an idle system (after the first batch, {lone.Count} samples): submit->running p50 {F(loneP50, 1)} ms, p99 {F(Percentile(lone, 0.99), 1)} ms, min {F(lone.Min(), 1)} ms"
+        + $" (goal p50 <= 10 ms: {(loneP50 <= 10 ? "met" : $"MISSED, {F(loneP50 / 10, 1)}x")})");
+    if (slurm is not null && slurm.TryGetValue("lone_p50_s", out var slp))
+    {
+        Console.WriteLine($"    vs Slurm lone job p50 {F(slp * 1000)} ms: {F(slp * 1000 / loneP50, 1)}x faster");
+    }
+}
