@@ -2,7 +2,7 @@
 # End to end, side by side on this machine: trivial jobs through Slurm 22.05 (single node, installed and started here
 # under a temp folder) and through Wharf (a Release build of `wharf up`, jobs submitted through the public API).
 # Also measures the machine's own limits (fork+exec, SQLite inserts) in the same run. Needs root (apt-get, munge).
-#   bench/e2e-vs-slurm.sh [SLURM_JOBS=200] [WHARF_JOBS=200,2000]   (env: WHARF_DLL, WHARF_CPU, LONE, PROBE_JOBS, REPEAT)
+#   bench/e2e-vs-slurm.sh [SLURM_JOBS=200] [WHARF_JOBS=200,2000]   (env: WHARF_DLL, WHARF_CPU, LONE, PROBE_JOBS, REPEAT, SETTLE)
 set -euo pipefail
 SLURM_JOBS=${1:-200}
 WHARF_JOBS=${2:-200,2000}
@@ -141,5 +141,10 @@ awk -F= '{v[$1]=$2} END {
   printf "  lone job on an idle cluster ('"$on"' samples): submit->running p50 %.0f ms, p99 %.0f ms\n", v["lone_p50_s"]*1000, v["lone_p99_s"]*1000 }' $T/slurm.txt
 
 # ---- Wharf (and the machine's limits), with the Slurm figures for the ratios ----
+# Slurm's jobs left a thousand or so deleted spool files behind. On ext4 without a journal (as on this kind of VM)
+# the inode allocator skips, one by one, inodes deleted in the last minute (five while their inode table block is
+# dirty), which made every folder and file Wharf's jobs create dearer for a while (a job's three folders and log
+# file: 335 us right after 20,000 deletions, 135 us once they aged). Write back and let them age first.
+sync; sleep ${SETTLE:-60}
 dotnet "$DRIVER" e2e --wharf "$WHARF_DLL" --jobs "$WHARF_JOBS" --lone $LONE --slurm $T/slurm.txt ${WHARF_CPU:+--cpu $WHARF_CPU} ${REPEAT:+--repeat $REPEAT}
 rm -rf "$T"
