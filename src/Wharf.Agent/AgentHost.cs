@@ -165,6 +165,7 @@ public sealed class AgentHost : IAsyncDisposable
             }
         }
 
+        _context.State.Close();
         _client.Dispose();
         _http.Dispose();
         _polling.Dispose();

@@ -62,6 +62,9 @@ internal sealed class StateFolder
     /// <summary>One line appended to the journal (not flushed either), that forgets the task.</summary>
     public void RemoveTask(TaskRef task) => _tasks.Remove(task);
 
+    /// <summary>Closes the task journal's file when the agent stops (a later change opens it again).</summary>
+    public void Close() => _tasks.Close();
+
     /// <summary>
     /// The tasks that the state folder at <paramref name="root"/> holds, as <see cref="LoadTasks"/> would find them,
     /// read without changing anything, while an agent may be writing it.

@@ -65,6 +65,19 @@ internal sealed class TaskJournal
         }
     }
 
+    /// <summary>
+    /// Closes the journal's file; an append after it (a task that outlived its agent's stop) opens it again. The live
+    /// tasks stay as they are.
+    /// </summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _file?.Dispose();
+            _file = null;
+        }
+    }
+
     /// <summary>Appends the whole task; replayed, it replaces any earlier save of its rank.</summary>
     public void Save(PersistedTask task) =>
         Append(KeyOf(task), task, Line(new JournalLine(Save: task)));

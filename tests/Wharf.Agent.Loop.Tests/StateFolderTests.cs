@@ -134,6 +134,23 @@ public sealed class StateFolderTests : IDisposable
         Assert.False(Directory.Exists(folder));
     }
 
+    [Fact]
+    public void Close_LetsGoOfTheJournalsFile_AndALaterChangeOpensItAgain()
+    {
+        var state = NewState();
+        state.SaveTask(NewTask("a"));
+        Assert.Equal(1, OpenHandlesOf(JournalPath));
+
+        state.Close();
+        Assert.Equal(0, OpenHandlesOf(JournalPath));
+
+        state.RemoveTask(new TaskRef("a", 0));
+        state.SaveTask(NewTask("b"));
+        Assert.Equal(1, OpenHandlesOf(JournalPath));
+        state.Close();
+        Assert.Equal(["b/0"], Names(NewState().LoadTasks()));
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_root))
@@ -155,6 +172,10 @@ public sealed class StateFolderTests : IDisposable
 
         return JournalPath;
     }
+
+    /// <summary>How many of this process's file descriptors refer to <paramref name="path"/>.</summary>
+    private static int OpenHandlesOf(string path) =>
+        Directory.GetFiles("/proc/self/fd").Count(fd => new FileInfo(fd).LinkTarget == path);
 
     private int LineCount() => File.ReadAllLines(JournalPath).Length;
 
