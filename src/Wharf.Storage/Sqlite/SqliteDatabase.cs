@@ -44,7 +44,7 @@ internal sealed class SqliteDatabase : SqlDatabase
             DefaultTimeout = BusyTimeoutMilliseconds / 1000,
         }.ToString();
         _writeGate = WriteGates.GetOrAdd(_path, _ => new SemaphoreSlim(1, 1));
-        Checkpoints = new WalCheckpointer(NewConnectionAsync, EnterWriteAsync, checkpointFrames);
+        Checkpoints = new WalCheckpointer(OpenConnectionAsync, ReleaseConnectionAsync, EnterWriteAsync, checkpointFrames);
     }
 
     /// <summary>Checkpoints the write-ahead log beside the writers rather than inside a commit.</summary>

@@ -63,6 +63,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
 
     private readonly nint _id = (nint)Interlocked.Increment(ref _nextId);
     private readonly Func<CancellationToken, Task<DbConnection>> _open;
+    private readonly Func<DbConnection, ValueTask> _release;
     private readonly Func<CancellationToken, Task<IAsyncDisposable?>> _enterWrite;
     private readonly int _thresholdFrames;
     // Without spinning before it blocks: SemaphoreSlim's wait spins with sched_yield first, on every commit's wake.
@@ -79,15 +80,18 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private long _lullCommit;
 
     /// <param name="open">Opens a connection to the file (its WAL hook attached, which is harmless here).</param>
+    /// <param name="release">Gives back a connection <paramref name="open"/> gave.</param>
     /// <param name="enterWrite">Waits for this process's write gate on the file; disposing the result releases it.</param>
     /// <param name="thresholdFrames">How many log frames not yet copied to the file start a checkpoint.</param>
     public WalCheckpointer(
         Func<CancellationToken, Task<DbConnection>> open,
+        Func<DbConnection, ValueTask> release,
         Func<CancellationToken, Task<IAsyncDisposable?>> enterWrite,
         int thresholdFrames = DefaultThresholdFrames)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(thresholdFrames);
         _open = open;
+        _release = release;
         _enterWrite = enterWrite;
         _thresholdFrames = thresholdFrames;
         Registered[_id] = this;
@@ -244,7 +248,19 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     /// <summary>A pass, and the gated one the log may need; on the checkpointer's own thread, so it blocks rather than awaits.</summary>
     private void Checkpoint(CancellationToken cancellationToken)
     {
-        using var connection = _open(cancellationToken).GetAwaiter().GetResult();
+        var connection = _open(cancellationToken).GetAwaiter().GetResult();
+        try
+        {
+            CheckpointOn(connection, cancellationToken);
+        }
+        finally
+        {
+            _release(connection).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private void CheckpointOn(DbConnection connection, CancellationToken cancellationToken)
+    {
         var log = CheckpointPassive(connection);
         Interlocked.Increment(ref _completed);
         if (log < _thresholdFrames * ForcedRestartFactor)
