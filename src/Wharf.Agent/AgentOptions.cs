@@ -48,6 +48,15 @@ public sealed record AgentOptions
     /// <summary>How long the server may hold a request for work before answering that there is none.</summary>
     public TimeSpan PollWait { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long after the last report a report holding only <c>Started</c> events may wait for company: a busy agent
+    /// sends the start of one rank with the next event (its exit, another rank's) in one request rather than two. The
+    /// server learns of the start that much later, but the time it records is the event's own. Every other event goes
+    /// at once, and so does a start when the agent has reported nothing for this long (a lone job's start is not held
+    /// up) or is stopping. Zero sends every event at once.
+    /// </summary>
+    public TimeSpan StartedEventLinger { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>How long any other request to the server may take before it is given up and tried again.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -107,6 +116,11 @@ public sealed record AgentOptions
         if (PollWait <= TimeSpan.Zero || RequestTimeout <= TimeSpan.Zero || MaxRetryDelay <= TimeSpan.Zero)
         {
             problems.Add("the poll wait, request timeout and retry delay must be positive");
+        }
+
+        if (StartedEventLinger < TimeSpan.Zero)
+        {
+            problems.Add("the started-event linger must be zero or positive");
         }
 
         if (HeartbeatInterval is { } heartbeat && heartbeat <= TimeSpan.Zero)

@@ -20,10 +20,16 @@ internal sealed class EventOutbox(AgentSession session, AgentOptions options, IL
     private const int BatchSize = 200;
     private readonly Lock _gate = new();
     private readonly List<TaskEvent> _queue = [];
-    private readonly List<(long Sequence, TaskCompletionSource Done)> _waiters = [];
+    private readonly List<(long Sequence, TaskCompletionSource Done, bool Flush)> _waiters = [];
     private readonly Signal _added = new();
     private long _enqueued;
     private long _settled;
+
+    // The sequence number of the last event queued that is not a start.
+    private long _lastNotStarted;
+
+    // When the last report was answered (a TimeProvider timestamp); 0 before the first.
+    private long _lastSent;
 
     /// <summary>Queues an event behind every earlier one.</summary>
     public void Add(TaskEvent taskEvent)
@@ -32,23 +38,38 @@ internal sealed class EventOutbox(AgentSession session, AgentOptions options, IL
         {
             _queue.Add(taskEvent);
             _enqueued++;
+            if (taskEvent.Kind != TaskEventKind.Started)
+            {
+                _lastNotStarted = _enqueued;
+            }
         }
 
         _added.Set();
     }
 
-    /// <summary>Completes once every event queued so far has been taken by the server (or refused by it for good).</summary>
-    public Task WhenDeliveredAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes once every event queued so far has been taken by the server (or refused by it for good); with
+    /// <paramref name="exceptStarts"/>, every one but the starts among the last of them, which may go on lingering
+    /// (see <see cref="AgentOptions.StartedEventLinger"/>). Otherwise starts held back go at once.
+    /// </summary>
+    public Task WhenDeliveredAsync(CancellationToken cancellationToken, bool exceptStarts = false)
     {
         lock (_gate)
         {
-            if (_settled >= _enqueued)
+            var sequence = exceptStarts ? _lastNotStarted : _enqueued;
+            if (_settled >= sequence)
             {
                 return Task.CompletedTask;
             }
 
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((_enqueued, done));
+            _waiters.Add((sequence, done, !exceptStarts));
+            if (!exceptStarts)
+            {
+                // A batch lingering for company goes now: someone waits for it.
+                _added.Set();
+            }
+
             return done.Task.WaitAsync(cancellationToken);
         }
     }
@@ -59,14 +80,24 @@ internal sealed class EventOutbox(AgentSession session, AgentOptions options, IL
         while (true)
         {
             List<TaskEvent> batch;
+            bool awaited;
             lock (_gate)
             {
                 batch = [.. _queue.Take(BatchSize)];
+                awaited = _waiters.Exists(w => w.Flush);
             }
 
             if (batch.Count == 0)
             {
                 await _added.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!awaited && Linger(batch) is { } linger)
+            {
+                // Only starts, soon after the last report: wait for company (or the linger's end) and look again.
+                await Task.WhenAny(_added.WaitAsync(cancellationToken), Task.Delay(linger, options.TimeProvider, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
                 continue;
             }
 
@@ -88,8 +119,25 @@ internal sealed class EventOutbox(AgentSession session, AgentOptions options, IL
                 log.LogError("The server refused {Count} task event(s) for good, they are dropped: {Problem}", batch.Count, e.Message);
             }
 
+            _lastSent = options.TimeProvider.GetTimestamp();
             Settle(batch.Count);
         }
+    }
+
+    /// <summary>
+    /// How much longer a batch of only <see cref="TaskEventKind.Started"/> events may wait for company (see
+    /// <see cref="AgentOptions.StartedEventLinger"/>); null when it goes now. A start changes what the server shows,
+    /// not what it may place, so it can wait a few milliseconds; an exit frees capacity and never waits.
+    /// </summary>
+    private TimeSpan? Linger(List<TaskEvent> batch)
+    {
+        if (_lastSent == 0 || batch.Count >= BatchSize || batch.Exists(e => e.Kind != TaskEventKind.Started))
+        {
+            return null;
+        }
+
+        var left = options.StartedEventLinger - options.TimeProvider.GetElapsedTime(_lastSent);
+        return left > TimeSpan.Zero ? left : null;
     }
 
     private void Settle(int count)

@@ -12,6 +12,7 @@ namespace Wharf.Drivers.Fake;
 /// <item><c>run_for</c>: how long it runs (<c>250ms</c>, <c>2s</c>, <c>1m</c>, <c>forever</c>)</item>
 /// <item><c>exit_code</c>: the code it then exits with</item>
 /// <item><c>start_error</c>: fail to start, with this reason</item>
+/// <item><c>start_for</c>: how long starting it takes (as an image pull would), before it runs</item>
 /// <item><c>stdout</c>, <c>stderr</c>: lines (separated by <c>\n</c>) it writes at once to its log files</item>
 /// <item><c>print_env</c>: names of environment variables (comma-separated) whose <c>NAME=value</c> it writes to stdout</item>
 /// <item><c>ignore_stop</c>: <c>true</c> to ignore the polite signal, so that a stop waits the grace period and kills it</item>
@@ -59,6 +60,11 @@ public sealed class FakeDriver : IDriver, ILogStreamingDriver
         if (config.TryGetValue("start_error", out var startError))
         {
             throw new TaskStartException(startError);
+        }
+
+        if (config.TryGetValue("start_for", out var startFor))
+        {
+            await Task.Delay(ParseDuration(startFor), _options.TimeProvider, cancellationToken).ConfigureAwait(false);
         }
 
         Interlocked.Increment(ref _startCount);

@@ -49,6 +49,51 @@ public sealed class AgentLifecycleTests
     }
 
     [Fact]
+    public async Task ABusyAgentsStartReport_WaitsForItsNextEvent_AndGoesWithIt()
+    {
+        await using var bed = await AgentTestBed.CreateAsync();
+        // A linger longer than any wait below: a report it held up would time the test out.
+        var options = bed.Options(new FakeDriver()) with { StartedEventLinger = TimeSpan.FromSeconds(60) };
+        await using var host = await AgentHost.StartAsync(options, CancellationToken.None);
+
+        // The agent's first report goes at once.
+        bed.Server.Start(AgentTestBed.Assignment("1"));
+        await bed.Server.WaitForEventAsync("1", 0, TaskEventKind.Started);
+
+        // Job 2 starts after the next poll went out (its start takes 100 ms), so nothing waits for its report.
+        bed.Server.Start(AgentTestBed.Assignment("2") with { DriverConfig = new Dictionary<string, string> { ["start_for"] = "100ms", ["run_for"] = "200ms" } });
+        await bed.Server.WaitForEventAsync("2", 0, TaskEventKind.Exited);
+
+        var carrying = Assert.Single(bed.Server.EventRequests, r => r.Any(e => e.JobId == "2"));
+        Assert.Equal([TaskEventKind.Started, TaskEventKind.Exited], carrying.Select(e => e.Kind));
+    }
+
+    [Fact]
+    public async Task LingeringStartReports_DoNotHoldUpPolls_AndGoWhenTheAgentStops()
+    {
+        await using var bed = await AgentTestBed.CreateAsync();
+        var driver = new FakeDriver();
+        var options = bed.Options(driver) with { StartedEventLinger = TimeSpan.FromSeconds(60) };
+        var host = await AgentHost.StartAsync(options, CancellationToken.None);
+        await using (host)
+        {
+            bed.Server.Start(AgentTestBed.Assignment("1"));
+            await bed.Server.WaitForEventAsync("1", 0, TaskEventKind.Started);
+            bed.Server.Start(AgentTestBed.Assignment("2") with { DriverConfig = new Dictionary<string, string> { ["start_for"] = "100ms" } });
+            await AgentTestBed.EventuallyAsync(() => driver.StartCount == 2, "job 2 started");
+
+            // Job 2's start is held back; the agent polls all the same and starts job 3.
+            bed.Server.Start(AgentTestBed.Assignment("3"));
+            await AgentTestBed.EventuallyAsync(() => driver.StartCount == 3, "job 3 started");
+            Assert.Empty(bed.Server.EventsOf("2"));
+        }
+
+        // Stopping, the agent delivers what it holds.
+        var last = bed.Server.EventRequests[^1];
+        Assert.Equal([("2", TaskEventKind.Started), ("3", TaskEventKind.Started)], last.Select(e => (e.JobId, e.Kind)));
+    }
+
+    [Fact]
     public async Task Assignment_SentAgain_IsNotStartedTwice()
     {
         await using var bed = await AgentTestBed.CreateAsync();

@@ -19,6 +19,7 @@ public sealed class FakeAgentServer : IAsyncDisposable
     private readonly List<RegisterAgentRequest> _registrations = [];
     private readonly List<string> _heartbeats = [];
     private readonly List<TaskEvent> _events = [];
+    private readonly List<IReadOnlyList<TaskEvent>> _eventRequests = [];
     private readonly List<AgentLogs> _logBatches = [];
     private readonly List<long> _pollWaits = [];
     private readonly Queue<AgentWork> _work = new();
@@ -41,6 +42,9 @@ public sealed class FakeAgentServer : IAsyncDisposable
     public IReadOnlyList<string> Heartbeats => Snapshot(_heartbeats);
 
     public IReadOnlyList<TaskEvent> Events => Snapshot(_events);
+
+    /// <summary>The events as they came: one list per request.</summary>
+    public IReadOnlyList<IReadOnlyList<TaskEvent>> EventRequests => Snapshot(_eventRequests);
 
     public IReadOnlyList<AgentLogs> LogBatches => Snapshot(_logBatches);
 
@@ -166,7 +170,11 @@ public sealed class FakeAgentServer : IAsyncDisposable
             Record(request, body.AgentId, () => _heartbeats.Add(body.AgentId)));
 
         app.MapPost("/api/agent/events", (HttpRequest request, AgentEvents body) =>
-            Record(request, body.AgentId, () => _events.AddRange(body.Events)));
+            Record(request, body.AgentId, () =>
+            {
+                _events.AddRange(body.Events);
+                _eventRequests.Add(body.Events);
+            }));
 
         app.MapPost("/api/agent/logs", (HttpRequest request, AgentLogs body) =>
             Record(request, body.AgentId, () => _logBatches.Add(body)));
