@@ -7,16 +7,32 @@ namespace Wharf.Server.Execution;
 /// Ends the leases of agents that stopped heartbeating (run only by the server that leads): the agent and its nodes
 /// become lost, and each job with a rank there ends FAILURE "node lost" — or waits again when it restarts on exit.
 /// It sleeps until the earliest lease end (a timer, not a poll). When it starts (at server start, or on taking over
-/// the scheduler) every agent gets a fresh lease, so a server restart costs no agent its jobs.
+/// the scheduler) every agent gets a fresh lease, so a server restart costs no agent its jobs; at server start the
+/// lease counts from when the server listens, not from when this service started, so that the rest of a slow
+/// start-up does not use up the agents' time to heartbeat again.
 /// </summary>
 internal sealed class LeaseWatchdog(
-    ExecutionIndex index, AgentLeases leases, IWharfStore store, ChangeRelay relay, ExecutionOptions options, TimeProvider time, ILogger<LeaseWatchdog> logger)
+    ExecutionIndex index,
+    AgentLeases leases,
+    IWharfStore store,
+    ChangeRelay relay,
+    ExecutionOptions options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<LeaseWatchdog> logger)
 {
     private const int Attempts = 6;
     private static readonly TimeSpan Idle = TimeSpan.FromMinutes(1);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        if (!lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+            await started.Task.WaitAsync(cancellationToken);
+        }
+
         var grace = time.GetUtcNow() + options.LeaseTimeout;
         foreach (var agent in await store.Agents.ListAgentsAsync(cancellationToken))
         {
