@@ -96,8 +96,7 @@ internal sealed class EventOutbox(AgentSession session, AgentOptions options, IL
             if (!awaited && Linger(batch) is { } linger)
             {
                 // Only starts, soon after the last report: wait for company (or the linger's end) and look again.
-                await Task.WhenAny(_added.WaitAsync(cancellationToken), Task.Delay(linger, options.TimeProvider, cancellationToken)).ConfigureAwait(false);
-                cancellationToken.ThrowIfCancellationRequested();
+                await WaitForCompanyAsync(linger, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
@@ -121,6 +120,27 @@ internal sealed class EventOutbox(AgentSession session, AgentOptions options, IL
 
             _lastSent = options.TimeProvider.GetTimestamp();
             Settle(batch.Count);
+        }
+    }
+
+    /// <summary>
+    /// Waits until an event is queued or <paramref name="linger"/> has passed. The wait on the signal is over when this
+    /// returns: one left behind would take a later wake-up meant for the loop's next wait, and an event would sit
+    /// in the queue until the one after it came.
+    /// </summary>
+    private async Task WaitForCompanyAsync(TimeSpan linger, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var added = _added.WaitAsync(waiting.Token);
+        await Task.WhenAny(added, Task.Delay(linger, options.TimeProvider, waiting.Token)).ConfigureAwait(false);
+        await waiting.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await added.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The linger ended first.
         }
     }
 
