@@ -47,12 +47,15 @@ internal sealed class EventOutbox(AgentSession session, AgentOptions options, IL
         _added.Set();
     }
 
+    /// <summary>Completes once every event queued so far has been taken by the server (or refused by it for good); starts held back go at once.</summary>
+    public Task WhenDeliveredAsync(CancellationToken cancellationToken) => WhenDeliveredAsync(exceptStarts: false, cancellationToken);
+
     /// <summary>
     /// Completes once every event queued so far has been taken by the server (or refused by it for good); with
     /// <paramref name="exceptStarts"/>, every one but the starts among the last of them, which may go on lingering
     /// (see <see cref="AgentOptions.StartedEventLinger"/>). Otherwise starts held back go at once.
     /// </summary>
-    public Task WhenDeliveredAsync(CancellationToken cancellationToken, bool exceptStarts = false)
+    public Task WhenDeliveredAsync(bool exceptStarts, CancellationToken cancellationToken)
     {
         lock (_gate)
         {

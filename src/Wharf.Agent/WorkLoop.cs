@@ -20,7 +20,7 @@ internal sealed class WorkLoop(AgentContext context, AgentSession session)
             // The server sends an assignment again until it has heard Started or StartFailed. Polling only once the
             // events so far were delivered means a repeat is never of a rank that has already ended here. A start
             // still held back may wait on: its rank runs here, and a repeat of a running rank is ignored.
-            await context.Events.WhenDeliveredAsync(cancellationToken, exceptStarts: true).ConfigureAwait(false);
+            await context.Events.WhenDeliveredAsync(exceptStarts: true, cancellationToken).ConfigureAwait(false);
             var work = await session.CallAsync(
                 "polling for work",
                 (client, agentId, token) => client.PollAgentWorkAsync(agentId, options.PollWait, token),
