@@ -51,7 +51,7 @@ public sealed record AgentOptions
     /// <summary>
     /// How long after the last report a report holding only <c>Started</c> events may wait for company: a busy agent
     /// sends the start of one rank with the next event (its exit, another rank's) in one request rather than two. The
-    /// server learns of the start that much later, but the time it records is the event's own. Every other event goes
+    /// server learns of the start, and records it as the job's start time, up to that much later. Every other event goes
     /// at once, and so does a start when the agent has reported nothing for this long (a lone job's start is not held
     /// up) or is stopping. Zero sends every event at once.
     /// </summary>
