@@ -11,7 +11,16 @@ internal sealed class BenchClient : IDisposable
     private readonly HttpClient _http;
     private int _sequence;
 
-    private BenchClient(HttpClient http) => _http = http;
+    private BenchClient(HttpClient http, string token)
+    {
+        _http = http;
+        Token = token;
+    }
+
+    public Uri BaseAddress => _http.BaseAddress!;
+
+    /// <summary>The user's bearer token, for load generators outside this process.</summary>
+    public string Token { get; }
 
     /// <summary>Issues a user token with the admin token, and returns a client acting as that user.</summary>
     public static async Task<BenchClient> CreateUserAsync(Uri baseAddress, string adminToken)
@@ -23,7 +32,8 @@ internal sealed class BenchClient : IDisposable
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"token: {(int)response.StatusCode} {body}");
         using var json = JsonDocument.Parse(body);
-        return new BenchClient(NewHttp(baseAddress, json.RootElement.GetProperty("token").GetString()!));
+        var token = json.RootElement.GetProperty("token").GetString()!;
+        return new BenchClient(NewHttp(baseAddress, token), token);
     }
 
     /// <summary>Writes the benchmark's catalog: application <c>bench-true</c> (runs /bin/true) and product <c>bench</c>.</summary>

@@ -97,6 +97,9 @@ internal static class EndToEnd
         return (own.Own, children);
     }
 
+    /// <summary>CPU seconds of the children this process has waited for (a load generator that has exited, say).</summary>
+    public static double WaitedChildrenCpuSeconds() => Stat(Environment.ProcessId)?.Waited ?? 0;
+
     private static (int Parent, double Own, double Waited)? Stat(int pid)
     {
         string text;

@@ -6,7 +6,7 @@ using static Wharf.Bench.Server.Stats;
 // Benchmarks of a real Wharf server process (a Release build of the CLI) through its public API.
 //   limits                                   the machine's raw spawn and SQLite insert rates
 //   e2e     --wharf DLL [--jobs 200,2000] [--repeat 3] [--lone 50] [--warm-up 50] [--cpu 1] [--per-request 1000] [--slurm FILE] [--limits off]
-//   api     --wharf DLL [--clients 16] [--single 4000] [--bulk 20] [--stores sqlite,postgres] [--limits off]
+//   api     --wharf DLL [--client wrk|dotnet] [--clients 16] [--seconds 5] [--single 4000] [--bulk 20] [--stores sqlite,postgres] [--limits off]
 //   backlog --wharf DLL [--jobs 1000000]
 if (args.Length == 0)
 {
@@ -103,7 +103,11 @@ try
             // --limits off, as for e2e: paired runs of two builds need not measure the machine each time.
             var limits = Option("limits", "on") == "off" ? null : await MachineLimits.MeasureAsync(work);
             BenchClient.WriteCatalog(catalog, 1);
-            var clients = IntOption("clients", 16);
+            // wrk (the default) submits for --seconds; --client dotnet, this process's HttpClient loop, submits --single jobs.
+            var client = Option("client", "wrk");
+            if (client is not ("wrk" or "dotnet")) throw new ArgumentException("--client is wrk or dotnet");
+            var load = new SingleLoad(client == "wrk", IntOption("clients", 16), IntOption("seconds", 5), IntOption("single", 4000), work);
+            if (load.Wrk) WrkLoad.Find();
             Console.WriteLine("API: no agent, no node, jobs only queue");
             foreach (var store in Option("stores", "sqlite,postgres").Split(','))
             {
@@ -118,10 +122,10 @@ try
                 try
                 {
                     await using var server = await WharfProcess.StartAsync(wharf, Path.Combine(work, $"api-{store}"), catalog, agent: false, connection);
-                    using var client = await BenchClient.CreateUserAsync(server.BaseAddress, server.AdminToken);
+                    using var user = await BenchClient.CreateUserAsync(server.BaseAddress, server.AdminToken);
                     var cpuBefore = server.CpuTime();
-                    var r = await ApiLatency.RunAsync(client, clients, IntOption("single", 4000), IntOption("bulk", 20));
-                    ApiLatency.Print(store == "postgres" ? "PostgreSQL" : "SQLite", r, clients);
+                    var r = await ApiLatency.RunAsync(user, server.CpuTime, load, IntOption("bulk", 20));
+                    ApiLatency.Print(store == "postgres" ? "PostgreSQL" : "SQLite", r, load);
                     Console.WriteLine($"    server CPU used: {F((server.CpuTime() - cpuBefore).TotalSeconds, 1)} s; RSS {F(server.ResidentBytes() / 1048576.0)} MiB");
                     if (store == "sqlite" && limits is not null)
                     {
