@@ -68,6 +68,37 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task CreateJobs_InOneBatch_SeeTheJobsOfTheCreationsBeforeThem()
+    {
+        var jobs = (SqlJobStore)Store.Jobs;
+        var holding = new TaskCompletionSource();
+        var entered = new TaskCompletionSource();
+        var first = jobs.CreateJobsAsync(Request(Bob, T0, Job()), async (_, _, _) =>
+        {
+            entered.SetResult();
+            await holding.Task;
+        }, Ct);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Queued behind the held write, these share the next batch: the duplicate check and the door key's lookup of
+        // the later ones must see the rows the earlier ones wrote in the same transaction.
+        var original = Store.Jobs.CreateJobsAsync(Request(Alice, T0, Job(tag: "same")), Ct);
+        var plain = Store.Jobs.CreateJobsAsync(Request(Alice, T0, Job(tag: "other")), Ct);
+        var duplicate = Store.Jobs.CreateJobsAsync(Request(Alice, T0, Job(tag: "same", refuseDuplicate: true)), Ct);
+        var keyed = Store.Jobs.CreateJobsAsync(Request(Alice, T0, Job(tag: "k") with { Key = new JobKey("door", "k1") }), Ct);
+        var sameKey = Store.Jobs.CreateJobsAsync(Request(Alice, T0, Job(tag: "k2") with { Key = new JobKey("door", "k1") }), Ct);
+        holding.SetResult();
+        await first;
+
+        var originalId = Assert.Single(Assert.IsType<CreateJobsResult.Created>(await original).Ids);
+        Assert.IsType<CreateJobsResult.Created>(await plain);
+        Assert.Equal(new CreateJobsResult.Duplicate(0, originalId), await duplicate);
+        var keyedId = Assert.Single(Assert.IsType<CreateJobsResult.Created>(await keyed).Ids);
+        Assert.Equal(new CreateJobsResult.KeyTaken(0, keyedId), await sameKey);
+        Assert.Equal(4, (await AllJobsAsync()).Count);
+    }
+
+    [Fact]
     public async Task CreateJobs_TellsEachCreationOfItsCommit_InIdOrder_BeforeItsCallerHasTheAnswer()
     {
         var told = new List<long>();

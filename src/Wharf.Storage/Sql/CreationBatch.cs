@@ -6,12 +6,17 @@ namespace Wharf.Storage.Sql;
 /// <summary>
 /// One write transaction of the <see cref="CreationQueue"/> and what its creations share: the queue tails read so
 /// far and, on SQLite, the prepared job INSERT. Inserts job rows and their first history entries: on SQLite one
-/// prepared statement bound per row (in process, so a statement per row costs no round trip); on PostgreSQL the ids
-/// are reserved first and all rows go in one statement over arrays, two round trips whatever the count.
+/// prepared statement bound per row (in process, so a statement per row costs no round trip). On PostgreSQL, where
+/// every statement is a round trip, the ids for the whole batch are reserved in one query and the rows of all its
+/// creations wait in memory until <see cref="FlushAsync"/> writes them in one statement over arrays: a batch of single
+/// submits costs the same few round trips as one. Whatever reads or refers to job rows must flush first.
 /// </summary>
-internal sealed class CreationBatch(SqlDatabase database, SqlSession session) : IAsyncDisposable
+internal sealed class CreationBatch(SqlDatabase database, SqlSession session, int jobs) : IAsyncDisposable
 {
     private readonly bool _arrays = database.Engine == "postgres";
+    private readonly Queue<long> _reserved = new();
+    private List<PendingRow> _pending = [];
+    private int _toReserve = jobs;
     private Dictionary<string, long> _tails = new(StringComparer.Ordinal);
     private Dictionary<string, long>? _marked;
     private DbCommand? _insert;
@@ -38,12 +43,17 @@ internal sealed class CreationBatch(SqlDatabase database, SqlSession session) : 
     /// <summary>Remembers the tails before a creation that may be rolled back to its savepoint.</summary>
     public void Mark() => _marked = new Dictionary<string, long>(_tails, StringComparer.Ordinal);
 
-    /// <summary>Forgets what the rolled-back creation did to the tails.</summary>
-    public void Restore() => _tails = _marked ?? _tails;
+    /// <summary>Forgets what the rolled-back creation did to the tails, and its rows not yet written.</summary>
+    public void Restore()
+    {
+        _tails = _marked ?? _tails;
+        _pending = [];
+    }
 
     /// <summary>
-    /// Inserts <paramref name="rows"/> in order and their first history entries; returns their ids, increasing. An
-    /// item that names an earlier one as <c>#n</c> gets that item's id bound before it is written.
+    /// Inserts <paramref name="rows"/> in order and their first history entries (on PostgreSQL: keeps them for
+    /// <see cref="FlushAsync"/>); returns their ids, increasing. An item that names an earlier one as <c>#n</c> gets that
+    /// item's id bound before it is written.
     /// </summary>
     public async Task<List<long>> InsertJobsAsync(
         Owner owner, DateTimeOffset createdAt, IReadOnlyList<(NewJob Job, JobStatus Status)> rows, CancellationToken cancellationToken)
@@ -51,8 +61,17 @@ internal sealed class CreationBatch(SqlDatabase database, SqlSession session) : 
         List<long> ids;
         if (_arrays)
         {
-            ids = await ReserveIdsAsync(rows.Count, cancellationToken).ConfigureAwait(false);
-            await InsertArraysAsync(owner, createdAt, rows, ids, cancellationToken).ConfigureAwait(false);
+            ids = await TakeIdsAsync(rows.Count, cancellationToken).ConfigureAwait(false);
+            var formatted = ids.ConvertAll(JobIds.Format);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var (job, status) = rows[i];
+                var specification = ItemReferences.Any(job.Specification) ? Specification(job, formatted.GetRange(0, i)) : job.Specification;
+                _pending.Add(new PendingRow(
+                    ids[i], owner.Project, owner.CreatedBy, status.State.ToWire(), job.Specification.Application?.Name, job.Specification.Application?.Version,
+                    status.Queue, status.Priority, job.Fingerprint, createdAt.ToUnixTimeMilliseconds(), JobRows.Serialize(specification), JobRows.Serialize(status)));
+            }
+
             return ids;
         }
 
@@ -121,60 +140,82 @@ internal sealed class CreationBatch(SqlDatabase database, SqlSession session) : 
         return command;
     }
 
-    /// <summary>Takes <paramref name="count"/> ids from the jobs' identity sequence in one query; sorted, so they increase in request order.</summary>
-    private async Task<List<long>> ReserveIdsAsync(int count, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ids for <paramref name="count"/> rows, increasing: from those reserved for the batch, which the first call
+    /// reserves for all its jobs (a creation refused later leaves a gap, as a rolled-back insert does).
+    /// </summary>
+    private async Task<List<long>> TakeIdsAsync(int count, CancellationToken cancellationToken)
     {
-        await using var command = session.Command("SELECT nextval(pg_get_serial_sequence('jobs', 'id')) FROM generate_series(1, @count)");
-        command.With("@count", count);
-        var ids = new List<long>(count);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        if (_reserved.Count < count)
         {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            await using var command = session.Command("SELECT nextval(pg_get_serial_sequence('jobs', 'id')) FROM generate_series(1, @count)");
+            command.With("@count", Math.Max(count - _reserved.Count, _toReserve));
+            _toReserve = 0;
+            var fresh = new List<long>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                ids.Add(reader.GetInt64(0));
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    fresh.Add(reader.GetInt64(0));
+                }
             }
+
+            fresh.Sort();
+            fresh.ForEach(_reserved.Enqueue);
         }
 
-        ids.Sort();
+        var ids = new List<long>(count);
+        for (var i = 0; i < count; i++)
+        {
+            ids.Add(_reserved.Dequeue());
+        }
+
         return ids;
     }
 
-    /// <summary>All rows and their first history entries in one round trip: each column is bound as one array.</summary>
-    private async Task InsertArraysAsync(
-        Owner owner, DateTimeOffset createdAt, IReadOnlyList<(NewJob Job, JobStatus Status)> rows, List<long> ids, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the rows that wait (PostgreSQL) and their first history entries in one round trip, each column bound as
+    /// one array. They are forgotten first: after a failure they belong to the rolled-back work.
+    /// </summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
     {
-        var formatted = ids.ConvertAll(JobIds.Format);
-        var specs = new string[rows.Count];
-        for (var i = 0; i < rows.Count; i++)
+        if (_pending.Count == 0)
         {
-            var job = rows[i].Job;
-            specs[i] = JobRows.Serialize(ItemReferences.Any(job.Specification) ? Specification(job, formatted.GetRange(0, i)) : job.Specification);
+            return;
         }
 
-        var accepted = Domain.Jobs.Job.Accepted(createdAt);
+        var rows = _pending;
+        _pending = [];
         await using var command = session.Command(
             """
             INSERT INTO jobs (id, project, created_by, state, app_name, app_version, queue, priority, fingerprint, created_at, version, spec, status)
-            SELECT r.id, @project, @created_by, r.state, r.app_name, r.app_version, r.queue, r.priority, r.fingerprint, @created_at, 0, r.spec::json, r.status::json
-            FROM unnest(@ids::bigint[], @states::text[], @app_names::text[], @app_versions::text[], @queues::text[], @priorities::bigint[],
-                        @fingerprints::text[], @specs::text[], @statuses::text[])
-                AS r(id, state, app_name, app_version, queue, priority, fingerprint, spec, status);
+            SELECT r.id, r.project, r.created_by, r.state, r.app_name, r.app_version, r.queue, r.priority, r.fingerprint, r.created_at, 0, r.spec::json, r.status::json
+            FROM unnest(@ids::bigint[], @projects::text[], @created_bys::text[], @states::text[], @app_names::text[], @app_versions::text[],
+                        @queues::text[], @priorities::bigint[], @fingerprints::text[], @created_ats::bigint[], @specs::text[], @statuses::text[])
+                AS r(id, project, created_by, state, app_name, app_version, queue, priority, fingerprint, created_at, spec, status);
             INSERT INTO job_updates (job_id, seq, timestamp, state, status)
-            SELECT u.id, 0, @timestamp, @update_state, @update_status FROM unnest(@ids::bigint[]) AS u(id)
+            SELECT u.id, 0, u.timestamp, @update_state, @update_status FROM unnest(@ids::bigint[], @created_ats::bigint[]) AS u(id, timestamp)
             """);
-        command.With("@project", owner.Project).With("@created_by", owner.CreatedBy).With("@created_at", createdAt.ToUnixTimeMilliseconds())
-            .With("@ids", ids.ToArray())
-            .With("@states", rows.Select(r => r.Status.State.ToWire()).ToArray())
-            .With("@app_names", rows.Select(r => r.Job.Specification.Application?.Name).ToArray())
-            .With("@app_versions", rows.Select(r => r.Job.Specification.Application?.Version).ToArray())
-            .With("@queues", rows.Select(r => r.Status.Queue).ToArray())
-            .With("@priorities", rows.Select(r => r.Status.Priority).ToArray())
-            .With("@fingerprints", rows.Select(r => r.Job.Fingerprint).ToArray())
-            .With("@specs", specs)
-            .With("@statuses", rows.Select(r => JobRows.Serialize(r.Status)).ToArray())
-            .With("@timestamp", accepted.Timestamp.ToUnixTimeMilliseconds())
+        var accepted = Domain.Jobs.Job.Accepted(default);
+        command.With("@ids", rows.ConvertAll(r => r.Id).ToArray())
+            .With("@projects", rows.ConvertAll(r => r.Project).ToArray())
+            .With("@created_bys", rows.ConvertAll(r => r.CreatedBy).ToArray())
+            .With("@states", rows.ConvertAll(r => r.State).ToArray())
+            .With("@app_names", rows.ConvertAll(r => r.AppName).ToArray())
+            .With("@app_versions", rows.ConvertAll(r => r.AppVersion).ToArray())
+            .With("@queues", rows.ConvertAll(r => r.Queue).ToArray())
+            .With("@priorities", rows.ConvertAll(r => r.Priority).ToArray())
+            .With("@fingerprints", rows.ConvertAll(r => r.Fingerprint).ToArray())
+            .With("@created_ats", rows.ConvertAll(r => r.CreatedAt).ToArray())
+            .With("@specs", rows.ConvertAll(r => r.Spec).ToArray())
+            .With("@statuses", rows.ConvertAll(r => r.Status).ToArray())
             .With("@update_state", accepted.State?.ToWire())
             .With("@update_status", accepted.Status);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>A job row waiting to be written; its first history entry is at its creation time.</summary>
+    private readonly record struct PendingRow(
+        long Id, string Project, string CreatedBy, string State, string? AppName, string? AppVersion, string Queue, long Priority,
+        string Fingerprint, long CreatedAt, string Spec, string Status);
 }

@@ -172,7 +172,7 @@ internal sealed class CreationQueue(SqlDatabase database, CreationQueue.WriteOne
             await using var session = await database.BeginWriteAsync(CancellationToken.None).ConfigureAwait(false);
             var lockNames = live.SelectMany(c => LockNames(c.Request)).Distinct(StringComparer.Ordinal).ToList();
             await database.LockForJobCreationAsync(session, lockNames, CancellationToken.None).ConfigureAwait(false);
-            await using var context = new CreationBatch(database, session);
+            await using var context = new CreationBatch(database, session, live.Sum(c => c.Request.Jobs.Count));
             for (var i = 0; i < live.Count; i++)
             {
                 if (guarded)
@@ -190,6 +190,15 @@ internal sealed class CreationQueue(SqlDatabase database, CreationQueue.WriteOne
                     // Disposing the session rolls back all of this attempt; the caller writes the batch again, guarded.
                     return false;
                 }
+            }
+
+            try
+            {
+                await context.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception) when (!guarded && live.Count > 1)
+            {
+                return false; // one creation's rows broke the shared insert: the batch is written again, guarded
             }
 
             await session.CommitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -214,6 +223,7 @@ internal sealed class CreationQueue(SqlDatabase database, CreationQueue.WriteOne
         try
         {
             var result = await write(context, creation, creation.Cancellation).ConfigureAwait(false);
+            await context.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             await transaction.ReleaseAsync(Savepoint, CancellationToken.None).ConfigureAwait(false);
             return (result, null);
         }

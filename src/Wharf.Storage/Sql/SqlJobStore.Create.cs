@@ -52,6 +52,13 @@ internal sealed partial class SqlJobStore
         var owner = request.Owner;
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(request.Now.ToUnixTimeMilliseconds());
 
+        // Rows of the batch's earlier creations may still wait to be written (PostgreSQL): the duplicate check reads
+        // jobs, and keys and a group's rows refer to them, so those need them written first.
+        if (request.Jobs.Any(j => j.RefuseDuplicate))
+        {
+            await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (request.Idempotency is { } claim
             && await ReadClaimAsync(session, owner, claim.Key, cancellationToken).ConfigureAwait(false) is { } prior)
         {
@@ -95,6 +102,11 @@ internal sealed partial class SqlJobStore
 
         var ids = await batch.InsertJobsAsync(owner, createdAt, rows, cancellationToken).ConfigureAwait(false);
         var created = ids.ConvertAll(JobIds.Format);
+        if (alongside is not null || request.Jobs.Any(j => j.Key is not null))
+        {
+            await batch.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         for (var i = 0; i < rows.Count; i++)
         {
             if (rows[i].Job.Key is { } key)
