@@ -5,7 +5,7 @@ using static Wharf.Bench.Server.Stats;
 
 // Benchmarks of a real Wharf server process (a Release build of the CLI) through its public API.
 //   limits                                   the machine's raw spawn and SQLite insert rates
-//   e2e     --wharf DLL [--jobs 200,2000] [--repeat 3] [--lone 50] [--warm-up 50] [--cpu 1] [--per-request 1000] [--slurm FILE] [--limits off]
+//   e2e     --wharf DLL [--jobs 200,2000] [--repeat 3] [--lone 50] [--warm-up 1000] [--warm-up-pause 3] [--cpu 1] [--per-request 1000] [--slurm FILE] [--limits off]
 //   api     --wharf DLL [--client wrk|dotnet] [--clients 16] [--seconds 5] [--single 4000] [--bulk 20] [--stores sqlite,postgres] [--limits off]
 //   backlog --wharf DLL [--jobs 1000000]
 if (args.Length == 0)
@@ -58,9 +58,12 @@ try
                     await using var server = await WharfProcess.StartAsync(wharf, Path.Combine(work, $"e2e-{jobs}-{round}"), catalog, agent: true);
                     using var client = await BenchClient.CreateUserAsync(server.BaseAddress, server.AdminToken);
                     await Task.Delay(1000); // the local agent registers its node
-                    // Not timed: a server that has run a few jobs, its hot code compiled by the JIT's optimizing tier, as
-                    // a server in use is; started cold, the first batch also times the JIT.
-                    await EndToEnd.RunAsync(client, IntOption("warm-up", 50), IntOption("per-request", 1000));
+                    // Not timed: a server that has run jobs, its hot code compiled by the JIT's optimizing tier, as a
+                    // server in use is; then a pause in which the JIT's background compiler finishes what the warm-up
+                    // made hot. After only 50 jobs and no pause it was still compiling for the first 5 s of a 2,000-job
+                    // run, on a third to half of a core the jobs wanted.
+                    await EndToEnd.RunAsync(client, IntOption("warm-up", 1000), IntOption("per-request", 1000));
+                    await Task.Delay(TimeSpan.FromSeconds(IntOption("warm-up-pause", 3)));
                     var run = await EndToEnd.RunAsync(client, jobs, IntOption("per-request", 1000), server.Pid);
                     runs.Add(run);
                     Console.WriteLine($"  {F(jobs)} jobs, run {round} of {repeat}: submit {F(run.SubmitPerSecond)} jobs/s, finished {F(run.JobsPerSecond, 1)} jobs/s, makespan {F(run.MakespanSeconds, 2)} s,"
