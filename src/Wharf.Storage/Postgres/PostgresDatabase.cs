@@ -47,26 +47,22 @@ internal sealed class PostgresDatabase : SqlDatabase
             .BeginTransactionAsync(write ? IsolationLevel.ReadCommitted : IsolationLevel.RepeatableRead, cancellationToken)
             .ConfigureAwait(false);
 
-    public override async Task LockForJobCreationAsync(SqlSession session, IReadOnlyCollection<string> lockNames, CancellationToken cancellationToken)
+    public override int AppendJobCreationLocks(DbCommand command, StringBuilder sql, IReadOnlyCollection<string> lockNames)
     {
         // Taken in key order, so two creations that need overlapping locks can never wait on each other in a cycle.
         var keys = lockNames.Select(LockKey).Distinct().Order().ToArray();
-        if (keys.Length == 0)
+        if (keys.Length > 0)
         {
-            return;
+            command.With("@lock_space", JobCreationLockSpace);
         }
 
-        var text = new StringBuilder();
-        await using var command = session.Command("");
-        command.With("@space", JobCreationLockSpace);
         for (var i = 0; i < keys.Length; i++)
         {
-            text.Append(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock(@space, @k{i});");
-            command.With(string.Create(CultureInfo.InvariantCulture, $"@k{i}"), keys[i]);
+            sql.Append(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock(@lock_space, @lock{i});");
+            command.With(string.Create(CultureInfo.InvariantCulture, $"@lock{i}"), keys[i]);
         }
 
-        command.CommandText = text.ToString();
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return keys.Length;
     }
 
     public override IStoreNotices Notices => _notices ??= new PostgresNotices(_dataSource, _unpooledConnectionString);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using Wharf.Domain.Jobs;
 
 namespace Wharf.Storage.Sql;
@@ -7,9 +8,10 @@ namespace Wharf.Storage.Sql;
 /// One write transaction of the <see cref="CreationQueue"/> and what its creations share: the queue tails read so
 /// far and, on SQLite, the prepared job INSERT. Inserts job rows and their first history entries: on SQLite one
 /// prepared statement bound per row (in process, so a statement per row costs no round trip). On PostgreSQL, where
-/// every statement is a round trip, the ids for the whole batch are reserved in one query and the rows of all its
-/// creations wait in memory until <see cref="FlushAsync"/> writes them in one statement over arrays: a batch of single
-/// submits costs the same few round trips as one. Whatever reads or refers to job rows must flush first.
+/// every statement is a round trip, <see cref="OpenAsync"/> takes the locks, reads the queues' tails and reserves the
+/// ids for the whole batch at once, and the rows of all its creations wait in memory until <see cref="FlushAsync"/>
+/// writes them in one statement over arrays: a batch of single submits costs the same three round trips as one.
+/// Whatever reads or refers to job rows must flush first.
 /// </summary>
 internal sealed class CreationBatch(SqlDatabase database, SqlSession session, int jobs) : IAsyncDisposable
 {
@@ -24,6 +26,58 @@ internal sealed class CreationBatch(SqlDatabase database, SqlSession session, in
     public SqlDatabase Database => database;
 
     public SqlSession Session => session;
+
+    /// <summary>
+    /// Takes the creation locks for <paramref name="lockNames"/>. On PostgreSQL the same round trip then reads the
+    /// tails of <paramref name="queues"/> (after the locks, so no other creation can move them) and reserves the ids
+    /// for the batch's jobs: a batch costs three round trips (this, its rows, its commit) however many creations it has.
+    /// </summary>
+    public async Task OpenAsync(IReadOnlyCollection<string> lockNames, IReadOnlyList<string> queues, CancellationToken cancellationToken)
+    {
+        await using var command = session.Command("");
+        var sql = new StringBuilder();
+        var locks = database.AppendJobCreationLocks(command, sql, lockNames);
+        if (_arrays)
+        {
+            // One scalar subquery per queue, so each is answered from the (queue, priority) index's end.
+            sql.Append("SELECT q, (SELECT MAX(priority) FROM jobs WHERE queue = q) FROM unnest(@tail_queues::text[]) AS q;");
+            sql.Append("SELECT nextval(pg_get_serial_sequence('jobs', 'id')) FROM generate_series(1, @id_count);");
+            command.With("@tail_queues", queues.ToArray()).With("@id_count", _toReserve);
+        }
+
+        if (sql.Length == 0)
+        {
+            return;
+        }
+
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < locks; i++)
+        {
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!_arrays)
+        {
+            return;
+        }
+
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            _tails[reader.GetString(0)] = await reader.IsDBNullAsync(1, cancellationToken).ConfigureAwait(false) ? 0 : reader.GetInt64(1);
+        }
+
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var ids = new List<long>(_toReserve);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(reader.GetInt64(0));
+        }
+
+        ids.Sort();
+        ids.ForEach(_reserved.Enqueue);
+        _toReserve = 0;
+    }
 
     /// <summary>The largest position key in <paramref name="queue"/> (0 when empty), counting this batch's rows.</summary>
     public async Task<long> TailAsync(string queue, CancellationToken cancellationToken)

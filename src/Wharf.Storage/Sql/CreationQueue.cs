@@ -171,8 +171,10 @@ internal sealed class CreationQueue(SqlDatabase database, CreationQueue.WriteOne
             // The shared steps run without any one caller's token: one caller giving up must not abort the others.
             await using var session = await database.BeginWriteAsync(CancellationToken.None).ConfigureAwait(false);
             var lockNames = live.SelectMany(c => LockNames(c.Request)).Distinct(StringComparer.Ordinal).ToList();
-            await database.LockForJobCreationAsync(session, lockNames, CancellationToken.None).ConfigureAwait(false);
             await using var context = new CreationBatch(database, session, live.Sum(c => c.Request.Jobs.Count));
+            await context.OpenAsync(
+                lockNames, live.SelectMany(c => c.Request.Jobs).Select(j => j.Status.Queue).Distinct(StringComparer.Ordinal).ToList(),
+                CancellationToken.None).ConfigureAwait(false);
             for (var i = 0; i < live.Count; i++)
             {
                 if (guarded)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 
 namespace Wharf.Storage.Sql;
 
@@ -64,10 +65,12 @@ internal abstract class SqlDatabase : IAsyncDisposable
     public abstract Task<DbTransaction> BeginTransactionAsync(DbConnection connection, bool write, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Inside a write transaction, serializes job creation with every other creation that names one of
-    /// <paramref name="lockNames"/> (an owner, a queue), until the transaction ends.
+    /// Appends to <paramref name="command"/> (its text in <paramref name="sql"/>) the statements that, run inside a
+    /// write transaction, serialize job creation with every other creation that names one of
+    /// <paramref name="lockNames"/> (an owner, a queue) until the transaction ends; returns how many result sets they
+    /// give. Engines whose write transaction already excludes every other writer append nothing.
     /// </summary>
-    public abstract Task LockForJobCreationAsync(SqlSession session, IReadOnlyCollection<string> lockNames, CancellationToken cancellationToken);
+    public abstract int AppendJobCreationLocks(DbCommand command, StringBuilder sql, IReadOnlyCollection<string> lockNames);
 
     /// <summary>Notices between the servers sharing this database.</summary>
     public abstract IStoreNotices Notices { get; }

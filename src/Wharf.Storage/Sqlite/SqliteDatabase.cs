@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 using Wharf.Storage.Sql;
@@ -63,8 +64,8 @@ internal sealed class SqliteDatabase : SqlDatabase
         return Task.FromResult<DbTransaction>(transaction);
     }
 
-    public override Task LockForJobCreationAsync(SqlSession session, IReadOnlyCollection<string> lockNames, CancellationToken cancellationToken) =>
-        Task.CompletedTask; // BEGIN IMMEDIATE already made this the only writer of the file.
+    public override int AppendJobCreationLocks(DbCommand command, StringBuilder sql, IReadOnlyCollection<string> lockNames) =>
+        0; // BEGIN IMMEDIATE already made this the only writer of the file.
 
     /// <summary>One server owns a SQLite file: there is nobody to tell.</summary>
     public override IStoreNotices Notices { get; } = new UnsharedNotices();
