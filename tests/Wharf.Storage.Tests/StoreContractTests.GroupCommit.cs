@@ -15,14 +15,7 @@ public abstract partial class StoreContractTests
 
         // The first creation holds the write transaction until released, so all the others queue behind it and are
         // written together in the next batch.
-        var holding = new TaskCompletionSource();
-        var entered = new TaskCompletionSource();
-        var first = jobs.CreateJobsAsync(Request(Bob, T0, Job()), async (_, _, _) =>
-        {
-            entered.SetResult();
-            await holding.Task;
-        }, Ct);
-        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var (first, holding) = await HoldTheWriterAsync();
 
         var plain = Enumerable.Range(0, 20).Select(i => Store.Jobs.CreateJobsAsync(
             Request(i % 2 == 0 ? Alice : Carol, T0, [.. Enumerable.Range(0, 1 + i % 3).Select(_ => Job(queue: i % 4 == 0 ? "vm" : "default"))]), Ct)).ToList();
@@ -70,15 +63,7 @@ public abstract partial class StoreContractTests
     [Fact]
     public async Task CreateJobs_InOneBatch_SeeTheJobsOfTheCreationsBeforeThem()
     {
-        var jobs = (SqlJobStore)Store.Jobs;
-        var holding = new TaskCompletionSource();
-        var entered = new TaskCompletionSource();
-        var first = jobs.CreateJobsAsync(Request(Bob, T0, Job()), async (_, _, _) =>
-        {
-            entered.SetResult();
-            await holding.Task;
-        }, Ct);
-        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var (first, holding) = await HoldTheWriterAsync();
 
         // Queued behind the held write, these share the next batch: the duplicate check and the door key's lookup of
         // the later ones must see the rows the earlier ones wrote in the same transaction.
@@ -156,5 +141,22 @@ public abstract partial class StoreContractTests
         Assert.Equal(all.Count, all.Distinct().Count());
         Assert.Equal(all.Count, (await AllJobsAsync()).Count);
         Assert.Equal(64, await CountAsync("idempotency_keys"));
+    }
+
+    /// <summary>
+    /// Starts a creation that holds the write transaction until <c>Release</c> completes, so the creations made
+    /// meanwhile queue behind it and share the next batch.
+    /// </summary>
+    private async Task<(Task<CreateJobsResult> First, TaskCompletionSource Release)> HoldTheWriterAsync()
+    {
+        var release = new TaskCompletionSource();
+        var entered = new TaskCompletionSource();
+        var first = ((SqlJobStore)Store.Jobs).CreateJobsAsync(Request(Bob, T0, Job()), async (_, _, _) =>
+        {
+            entered.SetResult();
+            await release.Task;
+        }, Ct);
+        await entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        return (first, release);
     }
 }
